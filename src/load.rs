@@ -1,0 +1,186 @@
+//! Stage 1, load: find every briefing under `content/` and read it.
+//!
+//! The walk is sorted by file name, so every later stage sees files in the same order on every
+//! machine. Reading runs in parallel. Nothing is dropped silently: an unreadable file, a file that
+//! is not UTF-8 or a walk error (a symlink loop, a folder without permission) becomes a diagnostic.
+
+use crate::error::{line_column, Diagnostic};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// The folder of briefings inside an archive.
+pub const CONTENT_DIR: &str = "content";
+
+/// One briefing file, read and normalised (no BOM, `\n` line endings).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user would see it (archive root joined with the file's place).
+    pub path: PathBuf,
+    /// The path relative to `content/`, with `/` separators: `briefings/2021-04-06-talks.md`.
+    pub relative: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// What the load stage found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Briefing files, in sorted walk order.
+    pub files: Vec<SourceFile>,
+    /// Files that could not be read, and walk errors.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walks `<root>/content` and reads every briefing in it.
+pub fn load_content(root: &Path) -> Loaded {
+    let content = root.join(CONTENT_DIR);
+    let mut loaded = Loaded::default();
+    if !content.is_dir() {
+        loaded.diagnostics.push(
+            Diagnostic::error(&content, "no content folder").hint(
+                "an archive keeps its briefings in `content/`; `chancery init DIR` makes one",
+            ),
+        );
+        return loaded;
+    }
+    let (paths, walk_errors) = briefing_paths(&content);
+    loaded.diagnostics = walk_errors;
+    let results: Vec<Result<SourceFile, Diagnostic>> = paths
+        .par_iter()
+        .map(|path| read_source(&content, path))
+        .collect();
+    for result in results {
+        match result {
+            Ok(file) => loaded.files.push(file),
+            Err(diagnostic) => loaded.diagnostics.push(diagnostic),
+        }
+    }
+    loaded
+}
+
+/// Paths of the `.md` files under `content`, sorted, skipping names that start with `_` or `.`.
+fn briefing_paths(content: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut paths = Vec::new();
+    let mut errors = Vec::new();
+    let walk = WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_skipped_name(entry.file_name()));
+    for entry in walk {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
+                paths.push(entry.into_path());
+            }
+            Ok(_) => {}
+            Err(error) => errors.push(walk_diagnostic(content, &error)),
+        }
+    }
+    (paths, errors)
+}
+
+fn walk_diagnostic(content: &Path, error: &walkdir::Error) -> Diagnostic {
+    let path = error.path().unwrap_or(content).to_path_buf();
+    if let Some(ancestor) = error.loop_ancestor() {
+        return Diagnostic::error(
+            &path,
+            format!(
+                "symbolic link loop: this leads back to {}",
+                ancestor.display()
+            ),
+        )
+        .hint("remove the link, or point it outside its own folder");
+    }
+    let reason = error
+        .io_error()
+        .map_or_else(|| error.to_string(), |e| e.to_string());
+    Diagnostic::error(&path, format!("cannot read: {reason}"))
+}
+
+/// Names chancery never treats as briefings: `_index.md` (Hugo, Zola), dotfiles, editor backups.
+fn is_skipped_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('_') || name.starts_with('.')
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "md")
+}
+
+/// Reads one file and normalises its text.
+fn read_source(content: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::error(path, format!("cannot read: {e}")))?;
+    let text = decode_utf8(path, bytes)?;
+    let relative = path
+        .strip_prefix(content)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok(SourceFile {
+        path: path.to_path_buf(),
+        relative,
+        text: normalise(text),
+    })
+}
+
+/// UTF-8 or a diagnostic pointing at the first bad byte.
+pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|error| {
+        let valid_up_to = error.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&error.as_bytes()[..valid_up_to]).unwrap_or_default();
+        let (line, column) = line_column(valid, valid.len());
+        Diagnostic::error(
+            path,
+            format!(
+                "not UTF-8 text (byte 0x{:02X} at offset {valid_up_to})",
+                error.as_bytes()[valid_up_to]
+            ),
+        )
+        .at(line, column)
+        .hint("save the file as UTF-8 (e.g. `iconv -f WINDOWS-1252 -t UTF-8`)")
+    })
+}
+
+/// Drops a byte-order mark and turns CRLF into LF, so positions and splitting see one form.
+fn normalise(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        assert_eq!(
+            normalise("\u{feff}---\r\na: 1\r\n".to_string()),
+            "---\na: 1\n"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_line() {
+        let error = decode_utf8(Path::new("x.md"), b"---\ntitle: caf\xe9\n".to_vec()).unwrap_err();
+        assert_eq!((error.line, error.column), (Some(2), Some(11)));
+        assert!(error.message.contains("0xE9"));
+    }
+
+    #[test]
+    fn skipped_names() {
+        assert!(is_skipped_name("_index.md".as_ref()));
+        assert!(is_skipped_name(".draft.md".as_ref()));
+        assert!(!is_skipped_name("2021-04-06-talks.md".as_ref()));
+    }
+}

@@ -1,0 +1,202 @@
+//! Plain data: what a briefing is once parsed, and the indexed site. No I/O, no templates.
+//!
+//! Articles are kept once, in `Site::articles` (newest first); terms, regions, the archive and
+//! related lists refer to them by [`ArticleId`], never by copy.
+
+use crate::config::SiteConfig;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use std::path::PathBuf;
+
+/// Position of an article in `Site::articles` (0 is the newest).
+pub type ArticleId = usize;
+/// Position of a term in `Site::countries` or `Site::topics`.
+pub type TermId = usize;
+
+/// When a briefing was filed: a day, or a moment with its UTC offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BriefingDate {
+    /// The moment (midnight UTC for a plain day).
+    pub at: DateTime<FixedOffset>,
+    /// False when the front matter gave only a day.
+    pub has_time: bool,
+}
+
+impl BriefingDate {
+    /// A plain day, at midnight UTC.
+    pub fn from_day(day: NaiveDate) -> Self {
+        let at = Utc
+            .from_utc_datetime(&day.and_time(NaiveTime::MIN))
+            .fixed_offset();
+        BriefingDate {
+            at,
+            has_time: false,
+        }
+    }
+
+    /// A moment with its offset.
+    pub fn from_time(at: DateTime<FixedOffset>) -> Self {
+        BriefingDate { at, has_time: true }
+    }
+
+    /// Stand-in used only while an invalid file's other errors are collected.
+    pub fn placeholder() -> Self {
+        BriefingDate::from_day(NaiveDate::MIN)
+    }
+
+    /// The calendar day, in the briefing's own offset.
+    pub fn day(&self) -> NaiveDate {
+        self.at.date_naive()
+    }
+
+    /// "6 April 2021".
+    pub fn display(&self) -> String {
+        self.at.format("%-d %B %Y").to_string()
+    }
+
+    /// RFC 3339, for feeds, `<time datetime>` and the sitemap.
+    pub fn rfc3339(&self) -> String {
+        self.at.to_rfc3339()
+    }
+}
+
+/// Where a briefing came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    /// The outlet's or author's name.
+    pub name: String,
+    /// A link to the original.
+    pub url: Option<String>,
+}
+
+/// One briefing, parsed and rendered to HTML.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The source file, for diagnostics.
+    pub path: PathBuf,
+    /// The source path relative to `content/`.
+    pub relative: String,
+    /// The URL slug (`briefings/<slug>/`).
+    pub slug: String,
+    /// The title, as written.
+    pub title: String,
+    /// When it was filed.
+    pub date: BriefingDate,
+    /// Where it was filed.
+    pub dateline: Option<String>,
+    /// The front matter's summary, or the first paragraph's text.
+    pub summary: String,
+    /// Where it came from.
+    pub source: Option<Source>,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// The body as HTML. Links in it are relative to the briefing's own page.
+    pub content: String,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Front-matter keys the schema does not know.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Its countries, as indexes into `Site::countries`, in front-matter order.
+    pub countries: Vec<TermId>,
+    /// Its topics, as indexes into `Site::topics`, in front-matter order.
+    pub topics: Vec<TermId>,
+    /// Up to five briefings that share the most countries and topics, nearest in time first.
+    pub related: Vec<ArticleId>,
+}
+
+impl Article {
+    /// Minutes to read at 220 words a minute, at least one.
+    pub fn reading_minutes(&self) -> usize {
+        self.word_count.div_ceil(220).max(1)
+    }
+}
+
+/// A country or topic with the briefings tagged with it.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Display name ("United States", "Indo-Pacific").
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// From site.yaml (topics).
+    pub description: Option<String>,
+    /// The country's data (countries only).
+    pub country: Option<crate::countries::Country>,
+    /// Its briefings, newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+/// A region ("Asia") or subregion ("Southern Asia") of the country dataset.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Display name.
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// For a subregion, the name of its region.
+    pub parent: Option<String>,
+    /// Its countries that have briefings, by name.
+    pub countries: Vec<TermId>,
+    /// The briefings of all its countries, newest first, each once.
+    pub articles: Vec<ArticleId>,
+}
+
+/// One year of the archive.
+#[derive(Debug, Clone)]
+pub struct Year {
+    /// e.g. 2021.
+    pub year: i32,
+    /// Its months with briefings, newest first.
+    pub months: Vec<Month>,
+}
+
+/// One month of the archive.
+#[derive(Debug, Clone)]
+pub struct Month {
+    /// 1 to 12.
+    pub month: u32,
+    /// Its briefings, newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+impl Year {
+    /// Briefings in the whole year.
+    pub fn count(&self) -> usize {
+        self.months.iter().map(|m| m.articles.len()).sum()
+    }
+}
+
+/// The whole indexed archive. Built once by `index`; never changed afterwards.
+#[derive(Debug)]
+pub struct Site {
+    /// Settings.
+    pub config: SiteConfig,
+    /// Every briefing, newest first.
+    pub articles: Vec<Article>,
+    /// Countries with at least one briefing, by name.
+    pub countries: Vec<Term>,
+    /// Topics with at least one briefing, by name.
+    pub topics: Vec<Term>,
+    /// Regions, then subregions, with at least one briefing, by name.
+    pub regions: Vec<Region>,
+    /// The archive by date, newest year first.
+    pub years: Vec<Year>,
+}
+
+/// English month names, for archive pages.
+pub fn month_name(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES[(month.clamp(1, 12) - 1) as usize]
+}

@@ -1,0 +1,306 @@
+//! Markdown → HTML (pulldown-cmark), with the few changes a briefing archive needs, made as an
+//! adapter over the event stream:
+//!
+//! - headings get stable `id`s (from their text, de-duplicated) and an anchor link;
+//! - fenced code is highlighted (see `highlight`);
+//! - a link to another briefing's `.md` file becomes that briefing's URL;
+//! - the first paragraph's text and the word count are collected on the way, for summaries and
+//!   reading time.
+
+use super::highlight;
+use crate::urls::slugify;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+/// What the link resolver says about a link's destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Not a link to a briefing: leave it alone.
+    Keep,
+    /// A briefing: use this URL instead.
+    Rewrite(String),
+    /// A `.md` link to a file that is not a briefing of this build.
+    Missing,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedBody {
+    /// The HTML.
+    pub html: String,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    /// Words outside code blocks.
+    pub word_count: usize,
+    /// `.md` links that lead nowhere: (destination, byte offset in the body).
+    pub missing_links: Vec<(String, usize)>,
+}
+
+/// The one place the parser's options are chosen.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`, asking `resolve` about every link destination.
+pub fn render(body: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> RenderedBody {
+    let mut adapter = Adapter {
+        resolve,
+        out: Vec::new(),
+        result: RenderedBody::default(),
+        heading: None,
+        code: None,
+        paragraph: ParagraphState::Before,
+        heading_ids: HashMap::new(),
+    };
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        adapter.push(event, range.start);
+    }
+    let mut result = adapter.result;
+    result.html.reserve(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut result.html, adapter.out.into_iter());
+    result
+}
+
+#[derive(PartialEq)]
+enum ParagraphState {
+    Before,
+    Inside,
+    Done,
+}
+
+/// A heading being collected until its end, so its id can come from its text.
+struct PendingHeading<'a> {
+    tag: Tag<'a>,
+    text: String,
+    events: Vec<Event<'a>>,
+}
+
+struct Adapter<'r, 'a> {
+    resolve: &'r dyn Fn(&str) -> LinkTarget,
+    out: Vec<Event<'a>>,
+    result: RenderedBody,
+    heading: Option<PendingHeading<'a>>,
+    code: Option<(Option<String>, String)>,
+    paragraph: ParagraphState,
+    heading_ids: HashMap<String, usize>,
+}
+
+impl<'a> Adapter<'_, 'a> {
+    fn push(&mut self, event: Event<'a>, offset: usize) {
+        if let Some((_, code)) = &mut self.code {
+            match event {
+                Event::Text(text) => code.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => self.finish_code(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) if !info.is_empty() => Some(info.to_string()),
+                    _ => None,
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                let Event::Start(tag) = event else {
+                    unreachable!()
+                };
+                self.heading = Some(PendingHeading {
+                    tag,
+                    text: String::new(),
+                    events: Vec::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.finish_heading(event),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.rewrite_link(dest_url, offset);
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Paragraph) if self.paragraph == ParagraphState::Before => {
+                self.paragraph = ParagraphState::Inside;
+                self.emit(event);
+            }
+            Event::End(TagEnd::Paragraph) if self.paragraph == ParagraphState::Inside => {
+                self.paragraph = ParagraphState::Done;
+                self.emit(event);
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                self.note_text(text);
+                self.emit(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.note_text(" ");
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    fn emit(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some(heading) => heading.events.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    fn note_text(&mut self, text: &str) {
+        self.result.word_count += text.split_whitespace().count();
+        if self.paragraph == ParagraphState::Inside {
+            self.result.first_paragraph.push_str(text);
+        }
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(text);
+        }
+    }
+
+    fn rewrite_link(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        match (self.resolve)(&dest) {
+            LinkTarget::Keep => dest,
+            LinkTarget::Rewrite(url) => url.into(),
+            LinkTarget::Missing => {
+                self.result.missing_links.push((dest.to_string(), offset));
+                dest
+            }
+        }
+    }
+
+    fn finish_code(&mut self) {
+        let (lang, code) = self.code.take().unwrap_or_default();
+        let html = highlight::code_block(lang.as_deref(), &code);
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn finish_heading(&mut self, end: Event<'a>) {
+        let Some(heading) = self.heading.take() else {
+            return self.emit(end);
+        };
+        let Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        } = heading.tag
+        else {
+            unreachable!("only headings are pending")
+        };
+        let id = match id {
+            Some(id) => id.to_string(),
+            None => self.unique_id(&heading.text),
+        };
+        let anchor =
+            format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
+        self.out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs,
+        }));
+        self.out.extend(heading.events);
+        self.out.push(Event::InlineHtml(anchor.into()));
+        self.out.push(end);
+    }
+
+    /// "Background", "background-2", ... for repeated headings.
+    fn unique_id(&mut self, text: &str) -> String {
+        let base = match slugify(text) {
+            slug if slug.is_empty() => "section".to_string(),
+            slug => slug,
+        };
+        let seen = self.heading_ids.entry(base.clone()).or_insert(0);
+        *seen += 1;
+        if *seen == 1 {
+            base
+        } else {
+            format!("{base}-{seen}")
+        }
+    }
+}
+
+/// Plain text cut to about `max` characters at a word boundary, with an ellipsis when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keep(_: &str) -> LinkTarget {
+        LinkTarget::Keep
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let out = render("## Background\n\n## Background\n", &keep);
+        assert!(out
+            .html
+            .contains("<h2 id=\"background\">Background<a class=\"anchor\" href=\"#background\""));
+        assert!(out.html.contains("<h2 id=\"background-2\">"));
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let out = render(
+            "| a |\n|---|\n| 1 |\n\n~~x~~ \"q\" note[^1]\n\n[^1]: f\n",
+            &keep,
+        );
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("<del>x</del>"));
+        assert!(out.html.contains("“q”"));
+        assert!(out.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn briefing_links_are_rewritten_and_missing_ones_reported() {
+        let resolve = |dest: &str| match dest {
+            "a.md" => LinkTarget::Rewrite("../a/index.html".into()),
+            "b.md" => LinkTarget::Missing,
+            _ => LinkTarget::Keep,
+        };
+        let out = render(
+            "See [a](a.md), [b](b.md) and [c](https://x.org).\n",
+            &resolve,
+        );
+        assert!(out.html.contains("href=\"../a/index.html\""));
+        assert!(out.html.contains("href=\"https://x.org\""));
+        assert_eq!(out.missing_links, vec![("b.md".to_string(), 15)]);
+    }
+
+    #[test]
+    fn first_paragraph_and_word_count() {
+        let out = render(
+            "# T\n\nOne *two*\nthree.\n\nFour five.\n\n```\nnot counted\n```\n",
+            &keep,
+        );
+        assert_eq!(out.first_paragraph, "One two three.");
+        assert_eq!(out.word_count, 6);
+    }
+
+    #[test]
+    fn shorten_cuts_at_a_word() {
+        assert_eq!(shorten("alpha beta gamma", 12), "alpha beta…");
+        assert_eq!(shorten("short", 12), "short");
+    }
+}

@@ -1,0 +1,612 @@
+//! Stage 4, render: every output page as a pure function of the `Site` and the page's spec.
+//!
+//! The list of pages is made first (cheap), then pages render in parallel through one compiled
+//! Tera instance and go straight to the writer, so the whole site is never held in memory.
+
+pub mod templates;
+pub mod views;
+
+use crate::error::{Error, Result};
+use crate::model::{month_name, ArticleId, Site, TermId};
+use crate::theme::TemplateSource;
+use crate::urls::{dirs, LinkStyle, PageDir};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::{Context, Tera};
+use views::Views;
+
+/// One page of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// Page N of the newest briefings.
+    Home(usize),
+    /// One briefing.
+    Briefing(ArticleId),
+    /// Every country, grouped by region.
+    Countries,
+    /// Page N of a country's briefings.
+    Country(TermId, usize),
+    /// Every topic.
+    Topics,
+    /// Page N of a topic's briefings.
+    Topic(TermId, usize),
+    /// Page N of a region's briefings.
+    Region(usize, usize),
+    /// Years and months.
+    Archive,
+    /// One year (index into `Site::years`).
+    Year(usize),
+    /// One month (year index, month index).
+    Month(usize, usize),
+    /// The not-found page.
+    NotFound,
+}
+
+/// An Atom feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// The whole archive.
+    All,
+    /// One country.
+    Country(TermId),
+    /// One topic.
+    Topic(TermId),
+}
+
+/// Receives each rendered file: its path relative to the output root, and its bytes.
+pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
+
+/// Options that change what is rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// How links are written.
+    pub link_style: LinkStyle,
+}
+
+/// Every page of the site, in a stable order.
+pub fn pages(site: &Site) -> Vec<Page> {
+    let per = site.config.paginate;
+    let mut pages: Vec<Page> = (1..=page_count(site.articles.len(), per))
+        .map(Page::Home)
+        .collect();
+    pages.extend((0..site.articles.len()).map(Page::Briefing));
+    pages.push(Page::Countries);
+    for (id, term) in site.countries.iter().enumerate() {
+        pages.extend((1..=page_count(term.articles.len(), per)).map(|n| Page::Country(id, n)));
+    }
+    pages.push(Page::Topics);
+    for (id, term) in site.topics.iter().enumerate() {
+        pages.extend((1..=page_count(term.articles.len(), per)).map(|n| Page::Topic(id, n)));
+    }
+    for (id, region) in site.regions.iter().enumerate() {
+        pages.extend((1..=page_count(region.articles.len(), per)).map(|n| Page::Region(id, n)));
+    }
+    pages.push(Page::Archive);
+    for (y, year) in site.years.iter().enumerate() {
+        pages.push(Page::Year(y));
+        pages.extend((0..year.months.len()).map(|m| Page::Month(y, m)));
+    }
+    pages.push(Page::NotFound);
+    pages
+}
+
+/// Every feed of the site.
+pub fn feeds(site: &Site) -> Vec<Feed> {
+    let mut feeds = vec![Feed::All];
+    feeds.extend((0..site.countries.len()).map(Feed::Country));
+    feeds.extend((0..site.topics.len()).map(Feed::Topic));
+    feeds
+}
+
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+impl Page {
+    /// The page's folder.
+    pub fn dir(&self, site: &Site) -> PageDir {
+        match *self {
+            Page::Home(n) => PageDir::root().paginated(n),
+            Page::Briefing(id) => dirs::briefing(&site.articles[id].slug),
+            Page::Countries => dirs::countries(),
+            Page::Country(t, n) => dirs::country(&site.countries[t].slug).paginated(n),
+            Page::Topics => dirs::topics(),
+            Page::Topic(t, n) => dirs::topic(&site.topics[t].slug).paginated(n),
+            Page::Region(r, n) => dirs::region(&site.regions[r].slug).paginated(n),
+            Page::Archive => dirs::archive(),
+            Page::Year(y) => dirs::year(site.years[y].year),
+            Page::Month(y, m) => dirs::month(site.years[y].year, site.years[y].months[m].month),
+            Page::NotFound => PageDir::root(),
+        }
+    }
+
+    /// The file written, relative to the output root.
+    pub fn output_path(&self, site: &Site) -> String {
+        match self {
+            Page::NotFound => "404.html".to_string(),
+            _ => self.dir(site).index_file(),
+        }
+    }
+
+    fn template(&self) -> &'static str {
+        match self {
+            Page::Home(_) => "index.html",
+            Page::Briefing(_) => "briefing.html",
+            Page::Countries => "countries.html",
+            Page::Country(..) => "country.html",
+            Page::Topics => "topics.html",
+            Page::Topic(..) => "topic.html",
+            Page::Region(..) => "region.html",
+            Page::Archive => "archive.html",
+            Page::Year(_) => "archive_year.html",
+            Page::Month(..) => "archive_month.html",
+            Page::NotFound => "404.html",
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        self.template().trim_end_matches(".html")
+    }
+}
+
+/// Renders every page (and, with a base URL, feeds and the sitemap) into `sink`. Returns how many
+/// files were written.
+pub fn render_site(
+    site: &Site,
+    tera: &Tera,
+    sources: &BTreeMap<String, TemplateSource>,
+    options: RenderOptions,
+    sink: Sink,
+) -> Result<usize> {
+    let pages = pages(site);
+    let render_error = |e: tera::Error| Error::Invalid(vec![templates::diagnostic(&e, sources)]);
+    pages.par_iter().try_for_each(|page| {
+        let html = render_page(site, tera, options, page).map_err(render_error)?;
+        sink(&page.output_path(site), html.as_bytes())
+    })?;
+    let mut written = pages.len();
+    if let Some(base_url) = &site.config.base_url {
+        let feeds = feeds(site);
+        feeds.par_iter().try_for_each(|feed| {
+            let (path, xml) =
+                render_feed(site, tera, options, base_url, *feed).map_err(render_error)?;
+            sink(&path, xml.as_bytes())
+        })?;
+        let sitemap =
+            render_sitemap(site, tera, options, base_url, &pages).map_err(render_error)?;
+        sink("sitemap.xml", sitemap.as_bytes())?;
+        written += feeds.len() + 1;
+    }
+    Ok(written)
+}
+
+/// Renders one page to HTML.
+pub fn render_page(
+    site: &Site,
+    tera: &Tera,
+    options: RenderOptions,
+    page: &Page,
+) -> tera::TeraResult<String> {
+    let dir = page.dir(site);
+    let views = match (page, &site.config.base_url) {
+        // A host serves 404.html at any path, so its links must not be relative.
+        (Page::NotFound, Some(base_url)) => Views::absolute(site, options.link_style, base_url),
+        _ => Views::new(site, options.link_style, &dir),
+    };
+    let mut context = Context::new();
+    context.insert("site", &views.site());
+    context.insert("nav", &views.nav());
+    context.insert("root", views.linker.root());
+    context.insert("page_kind", page.kind());
+    if let Some(base_url) = &site.config.base_url {
+        let canonical = views::Views::absolute(site, LinkStyle::Pretty, base_url)
+            .linker
+            .page(&dir);
+        context.insert("canonical_url", &canonical);
+    }
+    let title = fill_page_context(site, &views, page, &dir, &mut context);
+    context.insert("title", &title);
+    tera.render(page.template(), &context)
+}
+
+/// Adds the page's own variables; returns its `<title>` text.
+fn fill_page_context(
+    site: &Site,
+    views: &Views,
+    page: &Page,
+    dir: &PageDir,
+    context: &mut Context,
+) -> String {
+    let per = site.config.paginate;
+    match *page {
+        Page::Home(n) => {
+            list_context(views, context, &PageDir::root(), n, per, &all_ids(site));
+            with_page_number(&site.config.title, n)
+        }
+        Page::Briefing(id) => {
+            let article = &site.articles[id];
+            context.insert("page", &views.article(id));
+            // Newer and older neighbours: articles are sorted newest first.
+            context.insert("newer", &id.checked_sub(1).map(|n| views.card(n)));
+            context.insert(
+                "older",
+                &(id + 1 < site.articles.len()).then(|| views.card(id + 1)),
+            );
+            context.insert("related", &views.cards(&article.related));
+            context.insert("breadcrumbs", &briefing_breadcrumbs(views, id));
+            article.title.clone()
+        }
+        Page::Countries => {
+            context.insert("regions", &countries_by_region(views));
+            "Countries".to_string()
+        }
+        Page::Country(t, n) => {
+            context.insert("term", &views.country_term(t));
+            list_context(
+                views,
+                context,
+                &dirs::country(&site.countries[t].slug),
+                n,
+                per,
+                &site.countries[t].articles,
+            );
+            with_page_number(&site.countries[t].name, n)
+        }
+        Page::Topics => {
+            let topics: Vec<_> = (0..site.topics.len())
+                .map(|t| views.topic_term(t))
+                .collect();
+            context.insert("topics", &topics);
+            "Topics".to_string()
+        }
+        Page::Topic(t, n) => {
+            context.insert("term", &views.topic_term(t));
+            list_context(
+                views,
+                context,
+                &dirs::topic(&site.topics[t].slug),
+                n,
+                per,
+                &site.topics[t].articles,
+            );
+            with_page_number(&site.topics[t].name, n)
+        }
+        Page::Region(r, n) => {
+            let region = &site.regions[r];
+            context.insert("region", &region_view(views, r));
+            list_context(
+                views,
+                context,
+                &dirs::region(&region.slug),
+                n,
+                per,
+                &region.articles,
+            );
+            with_page_number(&region.name, n)
+        }
+        Page::Archive => {
+            context.insert("years", &archive_view(views));
+            "Archive".to_string()
+        }
+        Page::Year(y) => {
+            let year = &site.years[y];
+            let months: Vec<_> = year
+                .months
+                .iter()
+                .map(|m| MonthView {
+                    name: month_name(m.month),
+                    number: m.month,
+                    url: views.linker.page(&dirs::month(year.year, m.month)),
+                    count: m.articles.len(),
+                    articles: views.cards(&m.articles),
+                })
+                .collect();
+            context.insert(
+                "year",
+                &YearView {
+                    year: year.year,
+                    count: year.count(),
+                    url: views.linker.page(dir),
+                    months,
+                },
+            );
+            year.year.to_string()
+        }
+        Page::Month(y, m) => {
+            let year = &site.years[y];
+            let month = &year.months[m];
+            context.insert(
+                "year",
+                &YearView {
+                    year: year.year,
+                    count: year.count(),
+                    url: views.linker.page(&dirs::year(year.year)),
+                    months: Vec::new(),
+                },
+            );
+            context.insert(
+                "month",
+                &MonthView {
+                    name: month_name(month.month),
+                    number: month.month,
+                    url: views.linker.page(dir),
+                    count: month.articles.len(),
+                    articles: Vec::new(),
+                },
+            );
+            context.insert("articles", &views.cards(&month.articles));
+            format!("{} {}", month_name(month.month), year.year)
+        }
+        Page::NotFound => "Page not found".to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    name: String,
+    url: String,
+}
+
+/// Archive › 2021 › April, for a briefing page.
+fn briefing_breadcrumbs(views: &Views, id: ArticleId) -> Vec<Crumb> {
+    let day = views.site.articles[id].date.day();
+    let (year, month) = (chrono::Datelike::year(&day), chrono::Datelike::month(&day));
+    vec![
+        Crumb {
+            name: "Archive".into(),
+            url: views.linker.page(&dirs::archive()),
+        },
+        Crumb {
+            name: year.to_string(),
+            url: views.linker.page(&dirs::year(year)),
+        },
+        Crumb {
+            name: month_name(month).into(),
+            url: views.linker.page(&dirs::month(year, month)),
+        },
+    ]
+}
+
+fn all_ids(site: &Site) -> Vec<ArticleId> {
+    (0..site.articles.len()).collect()
+}
+
+/// `articles` and `paginator` for page `n` of the list `ids` living in `dir`.
+fn list_context(
+    views: &Views,
+    context: &mut Context,
+    dir: &PageDir,
+    n: usize,
+    per: usize,
+    ids: &[ArticleId],
+) {
+    let total = page_count(ids.len(), per);
+    let start = ((n - 1) * per).min(ids.len());
+    let end = (start + per).min(ids.len());
+    context.insert("articles", &views.cards(&ids[start..end]));
+    context.insert("paginator", &views.paginator(dir, n, total, ids.len()));
+}
+
+fn with_page_number(title: &str, n: usize) -> String {
+    if n > 1 {
+        format!("{title} (page {n})")
+    } else {
+        title.to_string()
+    }
+}
+
+#[derive(Serialize)]
+struct RegionGroup<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+    subregions: Vec<views::NamedLink<'a>>,
+    countries: Vec<views::TermView<'a>>,
+}
+
+/// The countries index: regions (continents) with their subregions and countries.
+fn countries_by_region<'a>(views: &Views<'a>) -> Vec<RegionGroup<'a>> {
+    let site = views.site;
+    site.regions
+        .iter()
+        .filter(|r| r.parent.is_none())
+        .map(|region| RegionGroup {
+            name: &region.name,
+            url: views.linker.page(&dirs::region(&region.slug)),
+            count: region.articles.len(),
+            subregions: site
+                .regions
+                .iter()
+                .filter(|s| s.parent.as_deref() == Some(region.name.as_str()))
+                .map(|s| views.region_link(s))
+                .collect(),
+            countries: region
+                .countries
+                .iter()
+                .map(|&t| views.country_term(t))
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct RegionView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    count: usize,
+    parent: Option<views::NamedLink<'a>>,
+    countries: Vec<views::Chip<'a>>,
+}
+
+fn region_view<'a>(views: &Views<'a>, r: usize) -> RegionView<'a> {
+    let site = views.site;
+    let region = &site.regions[r];
+    RegionView {
+        name: &region.name,
+        slug: &region.slug,
+        url: views.linker.page(&dirs::region(&region.slug)),
+        count: region.articles.len(),
+        parent: region
+            .parent
+            .as_deref()
+            .and_then(|p| {
+                site.regions
+                    .iter()
+                    .find(|x| x.name == p && x.parent.is_none())
+            })
+            .map(|p| views.region_link(p)),
+        countries: region
+            .countries
+            .iter()
+            .map(|&t| views.country_chip(t))
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct YearView<'a> {
+    year: i32,
+    count: usize,
+    url: String,
+    months: Vec<MonthView<'a>>,
+}
+
+#[derive(Serialize)]
+struct MonthView<'a> {
+    name: &'static str,
+    number: u32,
+    url: String,
+    count: usize,
+    articles: Vec<views::Card<'a>>,
+}
+
+fn archive_view<'a>(views: &Views<'a>) -> Vec<YearView<'a>> {
+    views
+        .site
+        .years
+        .iter()
+        .map(|year| YearView {
+            year: year.year,
+            count: year.count(),
+            url: views.linker.page(&dirs::year(year.year)),
+            months: year
+                .months
+                .iter()
+                .map(|m| MonthView {
+                    name: month_name(m.month),
+                    number: m.month,
+                    url: views.linker.page(&dirs::month(year.year, m.month)),
+                    count: m.articles.len(),
+                    articles: Vec::new(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct FeedView<'a> {
+    title: String,
+    /// The feed's own absolute URL.
+    url: String,
+    /// The absolute URL of the page the feed mirrors.
+    page_url: String,
+    updated: String,
+    entries: Vec<FeedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    #[serde(flatten)]
+    card: views::Card<'a>,
+    content: &'a str,
+    source: Option<&'a crate::model::Source>,
+}
+
+/// Renders one Atom feed; returns its output path and XML.
+fn render_feed(
+    site: &Site,
+    tera: &Tera,
+    options: RenderOptions,
+    base_url: &str,
+    feed: Feed,
+) -> tera::TeraResult<(String, String)> {
+    let views = Views::absolute(site, options.link_style, base_url);
+    let (dir, name, ids): (PageDir, String, &[ArticleId]) = match feed {
+        Feed::All => (PageDir::root(), site.config.title.clone(), &[]),
+        Feed::Country(t) => (
+            dirs::country(&site.countries[t].slug),
+            format!("{} — {}", site.countries[t].name, site.config.title),
+            &site.countries[t].articles,
+        ),
+        Feed::Topic(t) => (
+            dirs::topic(&site.topics[t].slug),
+            format!("{} — {}", site.topics[t].name, site.config.title),
+            &site.topics[t].articles,
+        ),
+    };
+    let all;
+    let ids = if feed == Feed::All {
+        all = all_ids(site);
+        &all[..]
+    } else {
+        ids
+    };
+    let ids = &ids[..ids.len().min(site.config.feed_limit)];
+    let entries = ids
+        .iter()
+        .map(|&id| FeedEntry {
+            card: views.card(id),
+            content: &site.articles[id].content,
+            source: site.articles[id].source.as_ref(),
+        })
+        .collect();
+    let updated = ids.first().map_or_else(
+        || "1970-01-01T00:00:00+00:00".to_string(),
+        |&id| site.articles[id].date.rfc3339(),
+    );
+    let path = dir.file("atom.xml");
+    let view = FeedView {
+        title: name,
+        url: views.linker.file(&path),
+        page_url: views.linker.page(&dir),
+        updated,
+        entries,
+    };
+    let mut context = Context::new();
+    context.insert("site", &views.site());
+    context.insert("feed", &view);
+    Ok((path, tera.render("atom.xml", &context)?))
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+fn render_sitemap(
+    site: &Site,
+    tera: &Tera,
+    options: RenderOptions,
+    base_url: &str,
+    pages: &[Page],
+) -> tera::TeraResult<String> {
+    let views = Views::absolute(site, options.link_style, base_url);
+    let entries: Vec<SitemapEntry> = pages
+        .iter()
+        .filter(|p| **p != Page::NotFound)
+        .map(|page| SitemapEntry {
+            loc: views.linker.page(&page.dir(site)),
+            lastmod: match page {
+                Page::Briefing(id) => Some(site.articles[*id].date.day().to_string()),
+                _ => None,
+            },
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("entries", &entries);
+    tera.render("sitemap.xml", &context)
+}

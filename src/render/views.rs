@@ -1,0 +1,362 @@
+//! What templates see: small serialisable views built from the `Site` for one page.
+//!
+//! Views borrow from the model; every URL in them is already relative to the page being rendered
+//! (or absolute, in feeds), so a template writes `href="{{ a.url }}"` and nothing else. The
+//! README's "Template variables" section documents these fields; keep the two in step.
+
+use crate::model::{Article, ArticleId, Region, Site, Source, Term, TermId};
+use crate::urls::{dirs, LinkStyle, Linker, PageDir};
+use serde::Serialize;
+
+/// `site`: the same on every page.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    /// site.yaml `title`.
+    pub title: &'a str,
+    /// site.yaml `description`.
+    pub description: &'a str,
+    /// site.yaml `base_url` (ends with `/`), if any.
+    pub base_url: Option<&'a str>,
+    /// site.yaml `language`.
+    pub language: &'a str,
+    /// site.yaml `extra`.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// Number of briefings.
+    pub briefings: usize,
+    /// Number of countries with briefings.
+    pub countries: usize,
+    /// Number of topics with briefings.
+    pub topics: usize,
+    /// "chancery 0.1.0".
+    pub generator: &'static str,
+}
+
+/// `nav`: links to the site's main pages, relative to the current page.
+#[derive(Debug, Serialize)]
+pub struct Nav {
+    /// The home page.
+    pub home: String,
+    /// The countries index.
+    pub countries: String,
+    /// The topics index.
+    pub topics: String,
+    /// The archive.
+    pub archive: String,
+    /// The whole-archive Atom feed, when feeds are written.
+    pub feed: Option<String>,
+}
+
+/// A country or topic as a link.
+#[derive(Debug, Serialize)]
+pub struct Chip<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// Link to its page.
+    pub url: String,
+    /// Emoji flag (countries with one).
+    pub flag: Option<&'a str>,
+    /// ISO code (countries).
+    pub code: Option<&'a str>,
+}
+
+/// A briefing in a list.
+#[derive(Debug, Serialize)]
+pub struct Card<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// Link to the briefing.
+    pub url: String,
+    /// "6 April 2021".
+    pub date: String,
+    /// RFC 3339.
+    pub date_iso: String,
+    /// Where it was filed.
+    pub dateline: Option<&'a str>,
+    /// Summary (plain text).
+    pub summary: &'a str,
+    /// Its countries.
+    pub countries: Vec<Chip<'a>>,
+    /// Its topics.
+    pub topics: Vec<Chip<'a>>,
+    /// Minutes to read.
+    pub reading_minutes: usize,
+    /// Is it a draft.
+    pub draft: bool,
+}
+
+/// `page` on a briefing page: the card's fields and the body.
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    /// Everything a card has.
+    #[serde(flatten)]
+    pub card: Card<'a>,
+    /// The body as HTML (use `{{ page.content | safe }}`).
+    pub content: &'a str,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Where it came from.
+    pub source: Option<&'a Source>,
+    /// Front-matter keys the schema does not know.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// The source file, relative to `content/`.
+    pub source_path: &'a str,
+}
+
+/// `paginator` on list pages.
+#[derive(Debug, Serialize)]
+pub struct Paginator {
+    /// This page's number, from 1.
+    pub current: usize,
+    /// How many pages.
+    pub total: usize,
+    /// How many briefings in the whole list.
+    pub items: usize,
+    /// Link to page 1.
+    pub first: String,
+    /// Link to the last page.
+    pub last: String,
+    /// Link to the page before, if any.
+    pub previous: Option<String>,
+    /// Link to the page after, if any.
+    pub next: Option<String>,
+}
+
+/// `term` on a country or topic page; entries of the indexes.
+#[derive(Debug, Serialize)]
+pub struct TermView<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// Link to its page.
+    pub url: String,
+    /// Number of briefings.
+    pub count: usize,
+    /// From site.yaml (topics).
+    pub description: Option<&'a str>,
+    /// Emoji flag (countries).
+    pub flag: Option<&'a str>,
+    /// ISO code (countries).
+    pub code: Option<&'a str>,
+    /// The country's region (countries).
+    pub region: Option<NamedLink<'a>>,
+    /// The country's subregion (countries).
+    pub subregion: Option<NamedLink<'a>>,
+    /// Its Atom feed, when feeds are written.
+    pub feed: Option<String>,
+}
+
+/// A name with a link and a count.
+#[derive(Debug, Serialize)]
+pub struct NamedLink<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// Link.
+    pub url: String,
+    /// Number of briefings.
+    pub count: usize,
+}
+
+/// Builds views for one page.
+pub struct Views<'s> {
+    /// The site.
+    pub site: &'s Site,
+    /// Links as seen from the page.
+    pub linker: Linker,
+    feeds: bool,
+}
+
+impl<'s> Views<'s> {
+    /// Views for the page in `dir`.
+    pub fn new(site: &'s Site, style: LinkStyle, dir: &PageDir) -> Self {
+        Views {
+            site,
+            linker: Linker::from_page(style, dir),
+            feeds: site.config.base_url.is_some(),
+        }
+    }
+
+    /// Views with absolute links (404 page, feeds, sitemap).
+    pub fn absolute(site: &'s Site, style: LinkStyle, base_url: &str) -> Self {
+        Views {
+            site,
+            linker: Linker::absolute(style, base_url),
+            feeds: true,
+        }
+    }
+
+    /// `site`.
+    pub fn site(&self) -> SiteView<'s> {
+        let config = &self.site.config;
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: config.base_url.as_deref(),
+            language: &config.language,
+            extra: &config.extra,
+            briefings: self.site.articles.len(),
+            countries: self.site.countries.len(),
+            topics: self.site.topics.len(),
+            generator: concat!("chancery ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// `nav`.
+    pub fn nav(&self) -> Nav {
+        Nav {
+            home: self.linker.page(&PageDir::root()),
+            countries: self.linker.page(&dirs::countries()),
+            topics: self.linker.page(&dirs::topics()),
+            archive: self.linker.page(&dirs::archive()),
+            feed: self.feeds.then(|| self.linker.file("atom.xml")),
+        }
+    }
+
+    /// A country as a chip.
+    pub fn country_chip(&self, term: TermId) -> Chip<'s> {
+        let term = &self.site.countries[term];
+        Chip {
+            name: &term.name,
+            slug: &term.slug,
+            url: self.linker.page(&dirs::country(&term.slug)),
+            flag: term
+                .country
+                .as_ref()
+                .map(|c| c.flag.as_str())
+                .filter(|f| !f.is_empty()),
+            code: term.country.as_ref().map(|c| c.code.as_str()),
+        }
+    }
+
+    /// A topic as a chip.
+    pub fn topic_chip(&self, term: TermId) -> Chip<'s> {
+        let term = &self.site.topics[term];
+        Chip {
+            name: &term.name,
+            slug: &term.slug,
+            url: self.linker.page(&dirs::topic(&term.slug)),
+            flag: None,
+            code: None,
+        }
+    }
+
+    /// A briefing as a card.
+    pub fn card(&self, id: ArticleId) -> Card<'s> {
+        let article: &'s Article = &self.site.articles[id];
+        Card {
+            title: &article.title,
+            slug: &article.slug,
+            url: self.linker.page(&dirs::briefing(&article.slug)),
+            date: article.date.display(),
+            date_iso: article.date.rfc3339(),
+            dateline: article.dateline.as_deref(),
+            summary: &article.summary,
+            countries: article
+                .countries
+                .iter()
+                .map(|&t| self.country_chip(t))
+                .collect(),
+            topics: article.topics.iter().map(|&t| self.topic_chip(t)).collect(),
+            reading_minutes: article.reading_minutes(),
+            draft: article.draft,
+        }
+    }
+
+    /// Cards for a slice of ids.
+    pub fn cards(&self, ids: &[ArticleId]) -> Vec<Card<'s>> {
+        ids.iter().map(|&id| self.card(id)).collect()
+    }
+
+    /// A briefing with its body.
+    pub fn article(&self, id: ArticleId) -> ArticleView<'s> {
+        let article: &'s Article = &self.site.articles[id];
+        ArticleView {
+            card: self.card(id),
+            content: &article.content,
+            word_count: article.word_count,
+            source: article.source.as_ref(),
+            extra: &article.extra,
+            source_path: &article.relative,
+        }
+    }
+
+    /// The paginator of page `current` of `total` over `items` briefings, for a list in `dir`.
+    pub fn paginator(
+        &self,
+        dir: &PageDir,
+        current: usize,
+        total: usize,
+        items: usize,
+    ) -> Paginator {
+        let link = |page: usize| self.linker.page(&dir.paginated(page));
+        Paginator {
+            current,
+            total,
+            items,
+            first: link(1),
+            last: link(total),
+            previous: (current > 1).then(|| link(current - 1)),
+            next: (current < total).then(|| link(current + 1)),
+        }
+    }
+
+    /// A country term.
+    pub fn country_term(&self, id: TermId) -> TermView<'s> {
+        let term: &'s Term = &self.site.countries[id];
+        let country = term.country.as_ref();
+        let region_link = |name: &'s str| {
+            self.region_by_name(name).map(|region| NamedLink {
+                name: &region.name,
+                url: self.linker.page(&dirs::region(&region.slug)),
+                count: region.articles.len(),
+            })
+        };
+        TermView {
+            region: country.and_then(|c| region_link(&c.region)),
+            subregion: country
+                .filter(|c| c.subregion != c.region)
+                .and_then(|c| region_link(&c.subregion)),
+            flag: country.map(|c| c.flag.as_str()).filter(|f| !f.is_empty()),
+            code: country.map(|c| c.code.as_str()),
+            ..self.term(term, dirs::country(&term.slug))
+        }
+    }
+
+    /// A topic term.
+    pub fn topic_term(&self, id: TermId) -> TermView<'s> {
+        let term: &'s Term = &self.site.topics[id];
+        self.term(term, dirs::topic(&term.slug))
+    }
+
+    fn term(&self, term: &'s Term, dir: PageDir) -> TermView<'s> {
+        TermView {
+            name: &term.name,
+            slug: &term.slug,
+            url: self.linker.page(&dir),
+            count: term.articles.len(),
+            description: term.description.as_deref(),
+            flag: None,
+            code: None,
+            region: None,
+            subregion: None,
+            feed: self.feeds.then(|| self.linker.file(&dir.file("atom.xml"))),
+        }
+    }
+
+    fn region_by_name(&self, name: &str) -> Option<&'s Region> {
+        self.site.regions.iter().find(|r| r.name == name)
+    }
+
+    /// A region as a named link.
+    pub fn region_link(&self, region: &'s Region) -> NamedLink<'s> {
+        NamedLink {
+            name: &region.name,
+            url: self.linker.page(&dirs::region(&region.slug)),
+            count: region.articles.len(),
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! `chancery init` and `chancery new`: files a user starts from.
+
+use crate::error::{display_path, Error, Result};
+use crate::urls::slugify;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// Makes a new archive in `dir`: site.yaml, one example briefing, a .gitignore. Refuses to touch
+/// a folder that already has a site.yaml or a content/ folder.
+pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
+    for existing in ["site.yaml", "content"] {
+        if dir.join(existing).exists() {
+            return Err(Error::Refused(format!(
+                "`{}` already exists; `chancery init` only makes new archives",
+                display_path(&dir.join(existing))
+            )));
+        }
+    }
+    let name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "Briefings".to_string());
+    let site_yaml = format!(
+        "# chancery site settings; every key is optional. See the README for all of them.\n\
+         title: {}\n\
+         description: Foreign-affairs briefings by country, topic and date.\n\
+         # base_url: https://example.org/briefings/   # turns on feeds, the sitemap and pretty links\n\
+         paginate: 10\n\
+         # entities:                                  # non-ISO bodies that may appear in `countries:`\n\
+         #   - {{name: European Union, code: EU, aliases: [EU]}}\n\
+         topics:\n  \
+           diplomacy: {{description: Talks, visits and agreements between governments.}}\n  \
+           defence: {{aliases: [defense, military]}}\n",
+        yaml_quote(&name)
+    );
+    let briefing = briefing_text(
+        "Welcome to your briefing archive",
+        today,
+        &["United Kingdom".to_string()],
+        &["diplomacy".to_string()],
+        "This is an example briefing. Edit it, or delete it and write your own with `chancery new \"Title\"`.\n\n\
+         ## How briefings work\n\n\
+         Each briefing is a Markdown file in `content/` with front matter at the top: a title, a date, the \
+         countries and the topics it is about. `chancery build` turns the folder into a site you can browse \
+         by country, by topic and by date.\n",
+    );
+    let files = [
+        (dir.join("site.yaml"), site_yaml),
+        (
+            dir.join("content/briefings")
+                .join(format!("{today}-welcome.md")),
+            briefing,
+        ),
+        (dir.join(".gitignore"), "public/\n".to_string()),
+    ];
+    let mut written = Vec::new();
+    for (path, text) in files {
+        if path.exists() {
+            continue;
+        }
+        crate::fs::write(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// What `chancery new` writes.
+#[derive(Debug, Clone)]
+pub struct NewBriefing {
+    /// The title.
+    pub title: String,
+    /// The date (today unless given).
+    pub date: NaiveDate,
+    /// Country names.
+    pub countries: Vec<String>,
+    /// Topics.
+    pub topics: Vec<String>,
+    /// Where it was filed.
+    pub dateline: Option<String>,
+}
+
+/// Writes a dated briefing into `<root>/content/briefings/` (or `content/` when that folder
+/// has no `briefings/`); never overwrites.
+pub fn new_briefing(root: &Path, new: &NewBriefing) -> Result<PathBuf> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Error::Refused(format!(
+            "`{}` is not an archive (no content/ folder); run `chancery init {}` first, or pass --root",
+            display_path(root),
+            display_path(root)
+        )));
+    }
+    let briefings = content.join("briefings");
+    let folder = if briefings.is_dir() {
+        briefings
+    } else {
+        content
+    };
+    let slug = slugify(&new.title);
+    if slug.is_empty() {
+        return Err(Error::Refused(
+            "the title needs at least one letter or digit".to_string(),
+        ));
+    }
+    let path = folder.join(format!("{}-{slug}.md", new.date));
+    if path.exists() {
+        return Err(Error::Refused(format!(
+            "`{}` already exists; not overwriting it",
+            display_path(&path)
+        )));
+    }
+    let mut text = briefing_text(
+        &new.title,
+        new.date,
+        &new.countries,
+        &new.topics,
+        "Write the briefing here.\n",
+    );
+    if let Some(dateline) = &new.dateline {
+        text = text.replacen(
+            "\ncountries:",
+            &format!("\ndateline: {}\ncountries:", yaml_quote(dateline)),
+            1,
+        );
+    }
+    crate::fs::write(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+fn briefing_text(
+    title: &str,
+    date: NaiveDate,
+    countries: &[String],
+    topics: &[String],
+    body: &str,
+) -> String {
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|i| yaml_quote(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "---\ntitle: {}\ndate: {date}\ncountries: [{}]\ntopics: [{}]\n# summary: One or two sentences for lists and feeds.\n# source: {{name: ..., url: ...}}\n---\n{body}",
+        yaml_quote(title),
+        list(countries),
+        list(topics)
+    )
+}
+
+/// A YAML scalar: plain when that is safe, double-quoted otherwise.
+fn yaml_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '(' | ')'))
+        && !text.starts_with(['-', ' ', '\''])
+        && !text.ends_with(' ')
+        && !matches!(
+            text.to_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "null" | "on" | "off"
+        )
+        && text.parse::<f64>().is_err();
+    if plain {
+        text.to_string()
+    } else {
+        format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_keeps_yaml_valid() {
+        assert_eq!(yaml_quote("India"), "India");
+        assert_eq!(yaml_quote("Talks: round two"), "\"Talks: round two\"");
+        assert_eq!(yaml_quote("yes"), "\"yes\"");
+        assert_eq!(yaml_quote("say \"hi\""), "\"say \\\"hi\\\"\"");
+    }
+}

@@ -1,0 +1,183 @@
+//! The theme: Tera templates and static files.
+//!
+//! The default theme is compiled into the binary, so an archive needs no theme of its own. A file
+//! in the archive's `templates/` or `static/` replaces the default of the same name; any other file
+//! there is added.
+
+use crate::error::{Diagnostic, Error, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// The default templates, by name.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("briefing.html", include_str!("../templates/briefing.html")),
+    (
+        "countries.html",
+        include_str!("../templates/countries.html"),
+    ),
+    ("country.html", include_str!("../templates/country.html")),
+    ("topics.html", include_str!("../templates/topics.html")),
+    ("topic.html", include_str!("../templates/topic.html")),
+    ("region.html", include_str!("../templates/region.html")),
+    ("archive.html", include_str!("../templates/archive.html")),
+    (
+        "archive_year.html",
+        include_str!("../templates/archive_year.html"),
+    ),
+    (
+        "archive_month.html",
+        include_str!("../templates/archive_month.html"),
+    ),
+    ("404.html", include_str!("../templates/404.html")),
+    ("atom.xml", include_str!("../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    (
+        "partials/card.html",
+        include_str!("../templates/partials/card.html"),
+    ),
+    (
+        "partials/chips.html",
+        include_str!("../templates/partials/chips.html"),
+    ),
+    (
+        "partials/pager.html",
+        include_str!("../templates/partials/pager.html"),
+    ),
+];
+
+/// The default static files, by path in the output.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("syntax.css", include_bytes!("../static/syntax.css")),
+];
+
+/// Where a template or static file came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into chancery.
+    Default,
+    /// A file of the archive.
+    File(PathBuf),
+}
+
+/// A template's text and origin.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// The text.
+    pub text: String,
+    /// Where it came from, for error messages.
+    pub origin: Origin,
+}
+
+/// The templates of a build: the defaults with the archive's overrides.
+pub fn templates(root: &Path) -> Result<BTreeMap<String, TemplateSource>> {
+    let mut templates: BTreeMap<String, TemplateSource> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, text)| {
+            let source = TemplateSource {
+                text: (*text).to_string(),
+                origin: Origin::Default,
+            };
+            ((*name).to_string(), source)
+        })
+        .collect();
+    for (name, path) in archive_files(&root.join("templates"))? {
+        let bytes = crate::fs::read(&path)?;
+        let text = crate::load::decode_utf8(&path, bytes).map_err(|d| Error::Invalid(vec![d]))?;
+        templates.insert(
+            name,
+            TemplateSource {
+                text,
+                origin: Origin::File(path),
+            },
+        );
+    }
+    Ok(templates)
+}
+
+/// A static file to copy: its path in the output and where its bytes are.
+#[derive(Debug, Clone)]
+pub enum StaticFile {
+    /// A default, compiled in.
+    Default(&'static str, &'static [u8]),
+    /// The archive's own.
+    File(String, PathBuf),
+}
+
+impl StaticFile {
+    /// The path in the output.
+    pub fn output_path(&self) -> &str {
+        match self {
+            StaticFile::Default(name, _) => name,
+            StaticFile::File(name, _) => name,
+        }
+    }
+}
+
+/// The static files of a build: the defaults with the archive's overrides.
+pub fn static_files(root: &Path) -> Result<Vec<StaticFile>> {
+    let mut files: BTreeMap<String, StaticFile> = DEFAULT_STATIC
+        .iter()
+        .map(|(name, bytes)| ((*name).to_string(), StaticFile::Default(name, bytes)))
+        .collect();
+    for (name, path) in archive_files(&root.join("static"))? {
+        files.insert(name.clone(), StaticFile::File(name, path));
+    }
+    Ok(files.into_values().collect())
+}
+
+/// Files under `dir` (if it exists), by their `/`-separated path relative to it, sorted.
+fn archive_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let walk = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                let name = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push((name, entry.into_path()));
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let path = error.path().unwrap_or(dir).to_path_buf();
+                problems.push(Diagnostic::error(path, format!("cannot read: {error}")));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// The CSS for highlighted code: a light theme, and a dark one for dark colour schemes.
+pub fn generate_syntax_css() -> String {
+    use syntect::highlighting::ThemeSet;
+    use syntect::html::css_for_theme_with_class_style;
+    let themes = ThemeSet::load_defaults();
+    let style = crate::parse::highlight::CLASS_STYLE;
+    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], style)
+        .expect("bundled theme converts to CSS");
+    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], style)
+        .expect("bundled theme converts to CSS");
+    let indented: String = dark.lines().map(|l| format!("  {l}\n")).collect();
+    format!(
+        "/* Generated from syntect's InspiredGitHub and base16-ocean.dark themes by\n   `CHANCERY_BLESS=1 cargo test syntax_css`; do not edit by hand. */\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}}}\n"
+    )
+}
