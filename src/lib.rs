@@ -136,6 +136,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     };
     output.commit()?;
+    diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(BuildReport {
         briefings: site.articles.len(),
         countries: site.countries.len(),
@@ -152,7 +153,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// Stops the build when any diagnostic is an error; warnings travel with it.
 fn fail_on_errors(diagnostics: &[Diagnostic]) -> Result<()> {
     if diagnostics.iter().any(Diagnostic::is_error) {
-        Err(Error::Invalid(diagnostics.to_vec()))
+        let mut sorted = diagnostics.to_vec();
+        sorted.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        Err(Error::Invalid(sorted))
     } else {
         Ok(())
     }

@@ -480,10 +480,13 @@ fn yaml_error(split: &Split, path: &Path, error: &serde_yaml::Error) -> Diagnost
         "check quoting and indentation; a value holding `: ` or starting with `[` needs quotes",
     );
     match error.location() {
-        Some(location) => d.at(
-            location.line() + split.yaml_first_line - 1,
-            location.column(),
-        ),
+        Some(location) => {
+            // An unclosed list or quote is found only at the end of the YAML; point at its last
+            // line rather than at the closing fence.
+            let last_yaml_line = split.yaml_first_line + split.yaml.lines().count().max(1) - 1;
+            let line = (location.line() + split.yaml_first_line - 1).min(last_yaml_line);
+            d.at(line, location.column())
+        }
         None => d.at(split.yaml_first_line, 1),
     }
 }

@@ -127,12 +127,13 @@ fn resolve_countries(
             Ok(id) if !ids.contains(&id) => ids.push(id),
             Ok(_) => {}
             Err(unknown) => {
-                let hint = match &unknown.suggestion {
-                    Some(near) => format!("did you mean `{near}`? Countries are names, ISO codes or demonyms; site.yaml `entities:` adds others"),
-                    None => "countries are names, ISO codes or demonyms; site.yaml `entities:` adds others (e.g. European Union)".to_string(),
+                let hint = match (&unknown.suggestion, unknown.ambiguous.is_empty()) {
+                    (_, false) => "write the country's full name".to_string(),
+                    (Some(near), true) => format!("did you mean `{near}`? Countries are names, ISO codes or demonyms; site.yaml `entities:` adds others"),
+                    (None, true) => "countries are names, ISO codes or demonyms; site.yaml `entities:` adds others (e.g. European Union)".to_string(),
                 };
                 diagnostics.push(
-                    Diagnostic::error(&file.path, format!("unknown country `{}`", name.value))
+                    Diagnostic::error(&file.path, unknown.to_string())
                         .at(name.line, name.column)
                         .hint(hint),
                 );
