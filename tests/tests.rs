@@ -1,0 +1,22 @@
+//! chancery's integration tests: one test binary, one module per area.
+//!
+//! The modules live in `tests/suite/` rather than beside this file: Cargo compiles every `.rs`
+//! file directly in `tests/` as a test binary of its own, and these modules share `common`.
+//!
+//! Nothing here writes into the repository: every site is copied into a temporary folder first.
+//! `UPDATE_EXPECTED=1 cargo test` rewrites the `expected/` files of the fixture sites.
+
+#[path = "suite/common.rs"]
+mod common;
+
+#[path = "suite/build.rs"]
+mod build;
+
+#[path = "suite/errors.rs"]
+mod errors;
+
+#[path = "suite/cli.rs"]
+mod cli;
+
+#[path = "suite/links.rs"]
+mod links;
