@@ -109,7 +109,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         drafts: options.drafts,
         link_style,
     };
-    let parsed = parse::parse_all(&loaded.files, &gazetteer, parse_options);
+    let parsed = parse::parse_all(loaded.files, &gazetteer, parse_options);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(parsed.diagnostics);
     fail_on_errors(&diagnostics)?;

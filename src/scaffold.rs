@@ -31,8 +31,10 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
          # entities:                                  # non-ISO bodies that may appear in `countries:`\n\
          #   - {{name: European Union, code: EU, aliases: [EU]}}\n\
          topics:\n  \
-           diplomacy: {{description: Talks, visits and agreements between governments.}}\n  \
-           defence: {{aliases: [defense, military]}}\n",
+           diplomacy:\n    \
+             description: \"Talks, visits and agreements between governments.\"\n  \
+           defence:\n    \
+             aliases: [defense, military]\n",
         yaml_quote(&name)
     );
     let briefing = briefing_text(
@@ -174,6 +176,18 @@ fn yaml_quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn init_writes_a_site_yaml_that_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        init(dir.path(), NaiveDate::from_ymd_opt(2024, 1, 2).unwrap()).unwrap();
+        let config = crate::config::SiteConfig::load(dir.path()).unwrap();
+        assert!(config.topics["diplomacy"].description.is_some());
+        assert!(dir
+            .path()
+            .join("content/briefings/2024-01-02-welcome.md")
+            .exists());
+    }
 
     #[test]
     fn quoting_keeps_yaml_valid() {

@@ -337,7 +337,7 @@ impl Checker<'_> {
             } else {
                 0
             };
-            if let Some(found) = line[search_from..].find(item) {
+            if let Some(found) = find_whole_item(&line[search_from..], item) {
                 let column = line[..search_from + found].chars().count() + 1;
                 return (index + self.split.yaml_first_line, column);
             }
@@ -402,6 +402,17 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Byte offset of `item` in `line` where it stands as a whole list item: "Germ" is not found
+/// inside "Germany".
+fn find_whole_item(line: &str, item: &str) -> Option<usize> {
+    let is_edge = |c: Option<char>| {
+        c.is_none_or(|c| matches!(c, '[' | ']' | ',' | '-' | '"' | '\'' | '#') || c.is_whitespace())
+    };
+    line.match_indices(item).map(|(at, _)| at).find(|&at| {
+        is_edge(line[..at].chars().next_back()) && is_edge(line[at + item.len()..].chars().next())
+    })
 }
 
 /// Parses a front-matter date: `YYYY-MM-DD` or RFC 3339.
@@ -535,6 +546,16 @@ mod tests {
             Some("https://example.org")
         );
         assert_eq!(fm.extra["analyst"], "J. Doe");
+    }
+
+    #[test]
+    fn items_are_located_as_whole_words() {
+        let (_, _) = parse_text("---\ntitle: A\ndate: 2021-01-01\n---\n");
+        assert_eq!(
+            find_whole_item("countries: [Germany, Germ]", "Germ"),
+            Some(21)
+        );
+        assert_eq!(find_whole_item("  - \"Germ\"", "Germ"), Some(5));
     }
 
     #[test]

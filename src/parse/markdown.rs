@@ -1,7 +1,8 @@
 //! Markdown → HTML (pulldown-cmark), with the few changes a briefing archive needs, made as an
 //! adapter over the event stream:
 //!
-//! - headings get stable `id`s (from their text, de-duplicated) and an anchor link;
+//! - headings get stable `id`s (from their text) and an anchor link; footnotes get `fn-` ids. All
+//!   ids of a page are unique: generated ones step aside for ids written by hand;
 //! - fenced code is highlighted (see `highlight`);
 //! - a link to another briefing's `.md` file becomes that briefing's URL;
 //! - the first paragraph's text and the word count are collected on the way, for summaries and
@@ -10,7 +11,7 @@
 use super::highlight;
 use crate::urls::slugify;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What the link resolver says about a link's destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,11 +55,13 @@ pub fn render(body: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> RenderedBody 
         heading: None,
         code: None,
         paragraph: ParagraphState::Before,
-        heading_ids: HashMap::new(),
+        headings: Vec::new(),
+        footnotes: HashMap::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         adapter.push(event, range.start);
     }
+    adapter.settle_heading_ids();
     let mut result = adapter.result;
     result.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut result.html, adapter.out.into_iter());
@@ -86,7 +89,21 @@ struct Adapter<'r, 'a> {
     heading: Option<PendingHeading<'a>>,
     code: Option<(Option<String>, String)>,
     paragraph: ParagraphState,
-    heading_ids: HashMap<String, usize>,
+    /// Headings whose ids are settled once the whole body is seen.
+    headings: Vec<HeadingSlot>,
+    /// Footnote label -> number, in order of first appearance.
+    footnotes: HashMap<String, usize>,
+}
+
+/// Where a heading's id goes in the output events.
+struct HeadingSlot {
+    /// Index of the heading's `Start` event.
+    start: usize,
+    /// Index of its anchor link.
+    anchor: usize,
+    /// The id written by hand (`{#id}`), or the slug of its text.
+    id: String,
+    explicit: bool,
 }
 
 impl<'a> Adapter<'_, 'a> {
@@ -139,6 +156,23 @@ impl<'a> Adapter<'_, 'a> {
             Event::End(TagEnd::Paragraph) if self.paragraph == ParagraphState::Inside => {
                 self.paragraph = ParagraphState::Done;
                 self.emit(event);
+            }
+            Event::FootnoteReference(label) => {
+                let (id, number) = self.footnote(&label);
+                let html = format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{id}\">{number}</a></sup>"
+                );
+                self.emit(Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (id, number) = self.footnote(&label);
+                let html = format!(
+                    "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>"
+                );
+                self.emit(Event::Html(html.into()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.emit(Event::Html("</div>\n".into()));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 self.note_text(text);
@@ -199,37 +233,78 @@ impl<'a> Adapter<'_, 'a> {
         else {
             unreachable!("only headings are pending")
         };
-        let id = match id {
-            Some(id) => id.to_string(),
-            None => self.unique_id(&heading.text),
+        let (id, explicit) = match id {
+            Some(id) => (id.to_string(), true),
+            None => (slugify(&heading.text), false),
         };
-        let anchor =
-            format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
+        let start = self.out.len();
         self.out.push(Event::Start(Tag::Heading {
             level,
-            id: Some(id.into()),
+            id: None,
             classes,
             attrs,
         }));
         self.out.extend(heading.events);
-        self.out.push(Event::InlineHtml(anchor.into()));
+        let anchor = self.out.len();
+        self.out.push(Event::InlineHtml("".into()));
         self.out.push(end);
+        self.headings.push(HeadingSlot {
+            start,
+            anchor,
+            id,
+            explicit,
+        });
     }
 
-    /// "Background", "background-2", ... for repeated headings.
-    fn unique_id(&mut self, text: &str) -> String {
-        let base = match slugify(text) {
-            slug if slug.is_empty() => "section".to_string(),
-            slug => slug,
-        };
-        let seen = self.heading_ids.entry(base.clone()).or_insert(0);
-        *seen += 1;
-        if *seen == 1 {
-            base
-        } else {
-            format!("{base}-{seen}")
+    /// Gives every heading its final id: ids written by hand and footnote ids are kept; a
+    /// generated id that is taken (or empty) becomes `base-2`, `base-3`...
+    fn settle_heading_ids(&mut self) {
+        let mut taken: HashSet<String> = self
+            .headings
+            .iter()
+            .filter(|h| h.explicit)
+            .map(|h| h.id.clone())
+            .chain(self.footnotes.keys().map(|label| footnote_id(label)))
+            .collect();
+        for slot in &self.headings {
+            let id = if slot.explicit {
+                slot.id.clone()
+            } else {
+                let base = if slot.id.is_empty() {
+                    "section"
+                } else {
+                    slot.id.as_str()
+                };
+                let mut candidate = base.to_string();
+                let mut n = 1;
+                while !taken.insert(candidate.clone()) {
+                    n += 1;
+                    candidate = format!("{base}-{n}");
+                }
+                candidate
+            };
+            if let Event::Start(Tag::Heading { id: slot_id, .. }) = &mut self.out[slot.start] {
+                *slot_id = Some(id.clone().into());
+            }
+            let anchor = format!(
+                "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
+                highlight::escape_html(&id)
+            );
+            self.out[slot.anchor] = Event::InlineHtml(anchor.into());
         }
     }
+
+    /// The id and number of a footnote, numbered by first appearance.
+    fn footnote(&mut self, label: &str) -> (String, usize) {
+        let next = self.footnotes.len() + 1;
+        let number = *self.footnotes.entry(label.to_string()).or_insert(next);
+        (footnote_id(label), number)
+    }
+}
+
+/// `fn-<label>`, safe in an attribute.
+fn footnote_id(label: &str) -> String {
+    format!("fn-{}", highlight::escape_html(label))
 }
 
 /// Plain text cut to about `max` characters at a word boundary, with an ellipsis when cut.
@@ -269,7 +344,30 @@ mod tests {
         assert!(out.html.contains("<table>"));
         assert!(out.html.contains("<del>x</del>"));
         assert!(out.html.contains("“q”"));
-        assert!(out.html.contains("footnote-definition"));
+        assert!(out
+            .html
+            .contains("<div class=\"footnote-definition\" id=\"fn-1\">"));
+        assert!(out.html.contains("<a href=\"#fn-1\">1</a>"));
+    }
+
+    #[test]
+    fn generated_ids_step_aside_for_written_ones() {
+        let out = render(
+            "## Outlook\n\n## Summary {#outlook}\n\n## 1\n\nx[^1]\n\n[^1]: n\n",
+            &keep,
+        );
+        assert!(
+            out.html.contains("<h2 id=\"outlook-2\">Outlook"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<h2 id=\"outlook\">Summary"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("<h2 id=\"1\">1"), "{}", out.html);
+        assert!(out.html.contains("id=\"fn-1\""), "{}", out.html);
     }
 
     #[test]

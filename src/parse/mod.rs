@@ -47,21 +47,24 @@ pub struct ParseOptions {
     pub link_style: LinkStyle,
 }
 
-/// A file whose front matter is good, waiting for its body to be rendered.
-struct Head<'a> {
-    file: &'a SourceFile,
+/// A file whose front matter is good, waiting for its body to be rendered. It owns the file's
+/// text, so that the text is freed as soon as its body is rendered (at 100,000 briefings the
+/// sources alone are half a gigabyte).
+struct Head {
+    file: SourceFile,
     front: FrontMatter,
-    body: &'a str,
+    /// Byte offset of the body in `file.text`.
+    body_start: usize,
     body_first_line: usize,
     slug: String,
     country_ids: Vec<CountryId>,
 }
 
 /// Parses every file.
-pub fn parse_all(files: &[SourceFile], gazetteer: &Gazetteer, options: ParseOptions) -> Parsed {
+pub fn parse_all(files: Vec<SourceFile>, gazetteer: &Gazetteer, options: ParseOptions) -> Parsed {
     let mut parsed = Parsed::default();
     let heads: Vec<(Option<Head>, Vec<Diagnostic>)> = files
-        .par_iter()
+        .into_par_iter()
         .map(|file| parse_head(file, gazetteer))
         .collect();
     let mut good = Vec::with_capacity(heads.len());
@@ -71,12 +74,12 @@ pub fn parse_all(files: &[SourceFile], gazetteer: &Gazetteer, options: ParseOpti
     }
     parsed.diagnostics.extend(duplicate_slugs(&good));
     good.retain(|head| options.drafts || !head.front.draft);
-    let slugs: HashMap<&str, &str> = good
+    let slugs: HashMap<String, String> = good
         .iter()
-        .map(|h| (h.file.relative.as_str(), h.slug.as_str()))
+        .map(|h| (h.file.relative.clone(), h.slug.clone()))
         .collect();
     let bodies: Vec<(ParsedBriefing, Vec<Diagnostic>)> = good
-        .par_iter()
+        .into_par_iter()
         .map(|head| render_body(head, &slugs, options.link_style))
         .collect();
     for (briefing, diagnostics) in bodies {
@@ -87,26 +90,25 @@ pub fn parse_all(files: &[SourceFile], gazetteer: &Gazetteer, options: ParseOpti
 }
 
 /// Front matter, slug and countries of one file.
-fn parse_head<'a>(
-    file: &'a SourceFile,
-    gazetteer: &Gazetteer,
-) -> (Option<Head<'a>>, Vec<Diagnostic>) {
+fn parse_head(file: SourceFile, gazetteer: &Gazetteer) -> (Option<Head>, Vec<Diagnostic>) {
     let split = match front_matter::split(&file.text, &file.path) {
         Ok(split) => split,
         Err(diagnostic) => return (None, vec![diagnostic]),
     };
     let (front, mut diagnostics) = front_matter::parse(&split, &file.path);
-    let country_ids = resolve_countries(file, front.as_ref(), gazetteer, &mut diagnostics);
+    let country_ids = resolve_countries(&file, front.as_ref(), gazetteer, &mut diagnostics);
     let slug = front
         .as_ref()
-        .and_then(|f| slug_for(file, f, &mut diagnostics));
+        .and_then(|f| slug_for(&file, f, &mut diagnostics));
+    let body_start = file.text.len() - split.body.len();
+    let body_first_line = split.body_first_line;
     let ok = !diagnostics.iter().any(Diagnostic::is_error);
     let head = match (front, slug) {
         (Some(front), Some(slug)) if ok => Some(Head {
             file,
             front,
-            body: split.body,
-            body_first_line: split.body_first_line,
+            body_start,
+            body_first_line,
             slug,
             country_ids,
         }),
@@ -238,33 +240,38 @@ fn duplicate_slugs(heads: &[Head]) -> Vec<Diagnostic> {
 
 /// Renders one body and assembles the article.
 fn render_body(
-    head: &Head,
-    slugs: &HashMap<&str, &str>,
+    head: Head,
+    slugs: &HashMap<String, String>,
     style: LinkStyle,
 ) -> (ParsedBriefing, Vec<Diagnostic>) {
-    let resolve = |dest: &str| resolve_link(&head.file.relative, dest, slugs, style);
-    let body = markdown::render(head.body, &resolve);
+    let Head {
+        file,
+        front,
+        body_start,
+        body_first_line,
+        slug,
+        country_ids,
+    } = head;
+    let text = &file.text[body_start..];
+    let resolve = |dest: &str| resolve_link(&file.relative, dest, slugs, style);
+    let body = markdown::render(text, &resolve);
     let diagnostics = body
         .missing_links
         .iter()
         .map(|(dest, offset)| {
-            let (line, column) = line_column(head.body, *offset);
-            Diagnostic::warning(
-                &head.file.path,
-                format!("link to `{dest}`: no such briefing"),
-            )
-            .at(line + head.body_first_line - 1, column)
-            .hint("links to other briefings name their file, relative to this one")
+            let (line, column) = line_column(text, *offset);
+            Diagnostic::warning(&file.path, format!("link to `{dest}`: no such briefing"))
+                .at(line + body_first_line - 1, column)
+                .hint("links to other briefings name their file, relative to this one")
         })
         .collect();
-    let front = head.front.clone();
     let summary = front
         .summary
         .unwrap_or_else(|| markdown::shorten(&body.first_paragraph, 280));
     let article = Article {
-        path: head.file.path.clone(),
-        relative: head.file.relative.clone(),
-        slug: head.slug.clone(),
+        path: file.path,
+        relative: file.relative,
+        slug,
         title: front.title,
         date: front.date,
         dateline: front.dateline,
@@ -280,7 +287,7 @@ fn render_body(
     };
     let briefing = ParsedBriefing {
         article,
-        country_ids: head.country_ids.clone(),
+        country_ids,
         topic_names: front.topics,
     };
     (briefing, diagnostics)
@@ -290,7 +297,7 @@ fn render_body(
 fn resolve_link(
     from: &str,
     dest: &str,
-    slugs: &HashMap<&str, &str>,
+    slugs: &HashMap<String, String>,
     style: LinkStyle,
 ) -> LinkTarget {
     let (path, fragment) = match dest.split_once('#') {
@@ -348,7 +355,10 @@ mod tests {
 
     #[test]
     fn links_resolve_relative_to_the_file() {
-        let slugs = HashMap::from([("a/x.md", "x"), ("b/y.md", "y")]);
+        let slugs: HashMap<String, String> = [("a/x.md", "x"), ("b/y.md", "y")]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
         let style = LinkStyle::Explicit;
         assert_eq!(
             resolve_link("a/z.md", "x.md#talks", &slugs, style),

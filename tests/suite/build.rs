@@ -585,7 +585,6 @@ fn duplicate_ids(html: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "bug: explicit heading ids (`## Outlook {#outlook}`) are not counted when de-duplicating generated ones, so two headings get id=\"outlook\" (src/parse/markdown.rs)"]
 fn heading_ids_stay_unique_with_explicit_ids() {
     let site = Site::fixture("markdown");
     site.write(
@@ -606,7 +605,6 @@ fn heading_ids_stay_unique_with_explicit_ids() {
 }
 
 #[test]
-#[ignore = "bug: footnote definitions get the bare label as id (`[^1]` -> id=\"1\"), the same id a heading `## 1` gets, so the footnote link can jump to the heading (src/parse/markdown.rs)"]
 fn footnote_ids_do_not_collide_with_heading_ids() {
     let site = Site::fixture("markdown");
     site.write(
