@@ -137,6 +137,7 @@ pub fn parse(split: &Split, path: &Path) -> (Option<FrontMatter>, Vec<Diagnostic
     let checker = Checker {
         path,
         split,
+        lines: split.yaml.lines().collect(),
         key_positions: key_positions(split),
         problems: Vec::new(),
     };
@@ -147,6 +148,8 @@ pub fn parse(split: &Split, path: &Path) -> (Option<FrontMatter>, Vec<Diagnostic
 struct Checker<'a> {
     path: &'a Path,
     split: &'a Split<'a>,
+    /// The YAML's lines, split once for locating list items.
+    lines: Vec<&'a str>,
     key_positions: HashMap<String, (usize, usize)>,
     problems: Vec<Diagnostic>,
 }
@@ -326,9 +329,8 @@ impl Checker<'_> {
     /// Where an item of a list key is written: searched from the key's line to the next key.
     fn locate_item(&self, key: &str, item: &str) -> (usize, usize) {
         let (key_line, key_column) = self.position(key);
-        let lines: Vec<&str> = self.split.yaml.lines().collect();
         let first = key_line - self.split.yaml_first_line;
-        for (index, line) in lines.iter().enumerate().skip(first) {
+        for (index, line) in self.lines.iter().enumerate().skip(first) {
             if index > first && starts_top_level_key(line) {
                 break;
             }
