@@ -7,7 +7,7 @@ use chancery::countries::Gazetteer;
 use chancery::parse::front_matter;
 use chancery::parse::markdown::{self, LinkTarget};
 use chancery::parse::{parse_all, ParseOptions};
-use chancery::render::{render_page, templates, Page, RenderOptions};
+use chancery::render::{templates, Page, RenderOptions, Renderer};
 use chancery::urls::LinkStyle;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
@@ -67,12 +67,13 @@ fn bench_render_page(c: &mut Criterion) {
     let options = RenderOptions {
         link_style: LinkStyle::Explicit,
     };
+    let renderer = Renderer::new(&site, &tera, options);
     let mut group = c.benchmark_group("render_page");
     group.bench_function("briefing", |b| {
-        b.iter(|| render_page(&site, &tera, options, black_box(&Page::Briefing(0))).unwrap())
+        b.iter(|| renderer.render_page(black_box(&Page::Briefing(0))).unwrap())
     });
     group.bench_function("home", |b| {
-        b.iter(|| render_page(&site, &tera, options, black_box(&Page::Home(1))).unwrap())
+        b.iter(|| renderer.render_page(black_box(&Page::Home(1))).unwrap())
     });
     group.finish();
 }

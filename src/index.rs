@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 pub const RELATED_LIMIT: usize = 5;
 /// How many neighbours in time are considered within one term when ranking related briefings:
 /// bounds the work for a country with thousands of briefings.
-const RELATED_WINDOW: usize = 64;
+const RELATED_WINDOW: usize = 24;
 
 /// Builds the site. Returns diagnostics for topics that cannot be named.
 pub fn build_site(
@@ -44,9 +44,12 @@ pub fn build_site(
             article
         })
         .collect();
+    // Timestamps in one small array: ranking reads thousands of them per article, and reading
+    // them from the (large) articles would miss the cache every time.
+    let times: Vec<i64> = articles.iter().map(|a| a.date.at.timestamp()).collect();
     let related: Vec<Vec<ArticleId>> = (0..articles.len())
         .into_par_iter()
-        .map(|id| related_to(id, &articles, &countries, &topics))
+        .map(|id| related_to(id, &articles[id], &times, &countries, &topics))
         .collect();
     for (article, related) in articles.iter_mut().zip(related) {
         article.related = related;
@@ -197,48 +200,46 @@ fn most_common(spellings: &BTreeMap<String, usize>) -> String {
 }
 
 /// Up to five briefings sharing the most countries and topics with `id`, nearest in time first.
+///
+/// Candidates are the article's neighbours in time within each of its terms (term lists are
+/// sorted newest first, so they sit around its own position): the work per article is bounded
+/// however many briefings a country has. A candidate found in k term lists shares k terms.
 fn related_to(
     id: ArticleId,
-    articles: &[Article],
+    article: &Article,
+    times: &[i64],
     countries: &[Term],
     topics: &[Term],
 ) -> Vec<ArticleId> {
-    let article = &articles[id];
-    let mut shared: HashMap<ArticleId, u32> = HashMap::new();
     let term_lists = article
         .countries
         .iter()
         .map(|&t| &countries[t].articles)
         .chain(article.topics.iter().map(|&t| &topics[t].articles));
+    let mut candidates: Vec<ArticleId> = Vec::with_capacity(64);
     for list in term_lists {
-        // Lists are sorted by id (newest first), so the article's neighbours in time are around
-        // its own position.
         let position = list.binary_search(&id).unwrap_or_else(|p| p);
         let start = position.saturating_sub(RELATED_WINDOW);
         let end = (position + RELATED_WINDOW + 1).min(list.len());
-        for &other in &list[start..end] {
-            if other != id {
-                *shared.entry(other).or_insert(0) += 1;
-            }
-        }
+        candidates.extend(list[start..end].iter().filter(|&&other| other != id));
     }
-    let when = article.date.at;
-    let mut ranked: Vec<(u32, i64, ArticleId)> = shared
-        .into_iter()
-        .map(|(other, count)| {
-            (
-                count,
-                (articles[other].date.at - when).num_seconds().abs(),
-                other,
-            )
+    candidates.sort_unstable();
+    let when = times[id];
+    // (shared terms, distance in seconds, id), best first after sorting.
+    let mut ranked: Vec<(std::cmp::Reverse<usize>, i64, ArticleId)> = candidates
+        .chunk_by(|a, b| a == b)
+        .map(|run| {
+            let other = run[0];
+            let distance = (times[other] - when).abs();
+            (std::cmp::Reverse(run.len()), distance, other)
         })
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    ranked
-        .into_iter()
-        .take(RELATED_LIMIT)
-        .map(|(_, _, other)| other)
-        .collect()
+    if ranked.len() > RELATED_LIMIT {
+        ranked.select_nth_unstable(RELATED_LIMIT);
+        ranked.truncate(RELATED_LIMIT);
+    }
+    ranked.sort_unstable();
+    ranked.into_iter().map(|(_, _, other)| other).collect()
 }
 
 /// Regions and subregions of the countries that have briefings.

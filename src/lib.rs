@@ -81,11 +81,14 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Where the site is.
     pub out: PathBuf,
+    /// Seconds spent in each stage, in order.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 /// Builds the archive: every stage in order. On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut laps = Laps::new();
     let root = &options.root;
     let config = config::SiteConfig::load(root)?
         .with_base_url(options.base_url.clone(), &config::SiteConfig::path(root))?;
@@ -104,12 +107,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         LinkStyle::Explicit
     };
 
+    laps.lap("config");
     let loaded = load::load_content(root);
+    laps.lap("load");
     let parse_options = parse::ParseOptions {
         drafts: options.drafts,
         link_style,
     };
     let parsed = parse::parse_all(loaded.files, &gazetteer, parse_options);
+    laps.lap("parse");
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(parsed.diagnostics);
     fail_on_errors(&diagnostics)?;
@@ -117,10 +123,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (site, index_diagnostics) = index::build_site(config, &gazetteer, parsed.briefings);
     diagnostics.extend(index_diagnostics);
     fail_on_errors(&diagnostics)?;
+    laps.lap("index");
 
     let templates = theme::templates(root)?;
     let tera = render::templates::compile(&templates)?;
     let static_files = theme::static_files(root)?;
+    laps.lap("templates");
 
     let out = options.out_dir();
     let output = write::Output::prepare(root, &out)?;
@@ -135,7 +143,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             return Err(error);
         }
     };
+    laps.lap("render+write");
     output.commit()?;
+    laps.lap("swap");
     diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(BuildReport {
         briefings: site.articles.len(),
@@ -147,7 +157,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         feeds_written: site.config.base_url.is_some(),
         warnings: diagnostics,
         out,
+        timings: laps.into_vec(),
     })
+}
+
+/// Wall time of each stage, for `chancery build --timings`.
+struct Laps {
+    last: Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Laps {
+    fn new() -> Self {
+        Laps {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+
+    fn into_vec(self) -> Vec<(&'static str, f64)> {
+        self.laps
+    }
 }
 
 /// Stops the build when any diagnostic is an error; warnings travel with it.

@@ -38,6 +38,9 @@ struct BuildArgs {
     /// Build briefings marked `draft: true` too.
     #[arg(long)]
     drafts: bool,
+    /// Print how long each stage took.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +94,11 @@ fn run_build(args: BuildArgs) -> Result<(), Error> {
         drafts: args.drafts,
     };
     let report = build(&options)?;
+    if args.timings {
+        for (stage, seconds) in &report.timings {
+            eprintln!("{stage:>14}: {:8.1} ms", seconds * 1000.0);
+        }
+    }
     for warning in &report.warnings {
         eprintln!("{warning}");
     }

@@ -81,6 +81,10 @@ pub struct Article {
     pub title: String,
     /// When it was filed.
     pub date: BriefingDate,
+    /// `date` as "6 April 2021", formatted once.
+    pub date_display: String,
+    /// `date` in RFC 3339, formatted once.
+    pub date_iso: String,
     /// Where it was filed.
     pub dateline: Option<String>,
     /// The front matter's summary, or the first paragraph's text.

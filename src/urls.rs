@@ -98,10 +98,20 @@ impl Linker {
     /// Links that are absolute on `base_url` (which ends with '/'): for pages such as 404.html that
     /// a host serves at any path, and for feeds and the sitemap.
     pub fn absolute(style: LinkStyle, base_url: &str) -> Self {
+        Linker::with_root(style, base_url)
+    }
+
+    /// Links that start with `root`, whatever it is (a marker replaced later, say).
+    pub fn with_root(style: LinkStyle, root: &str) -> Self {
         Linker {
             style,
-            root: base_url.to_string(),
+            root: root.to_string(),
         }
+    }
+
+    /// How links are written.
+    pub fn style(&self) -> LinkStyle {
+        self.style
     }
 
     /// The prefix that leads to the site root: "" on the home page, "../../" two levels down.

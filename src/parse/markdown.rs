@@ -55,6 +55,7 @@ pub fn render(body: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> RenderedBody 
         heading: None,
         code: None,
         paragraph: ParagraphState::Before,
+        in_word: false,
         headings: Vec::new(),
         footnotes: HashMap::new(),
     };
@@ -89,6 +90,8 @@ struct Adapter<'r, 'a> {
     heading: Option<PendingHeading<'a>>,
     code: Option<(Option<String>, String)>,
     paragraph: ParagraphState,
+    /// Whether the last text seen ended inside a word (words span events: "don’t" is three).
+    in_word: bool,
     /// Headings whose ids are settled once the whole body is seen.
     headings: Vec<HeadingSlot>,
     /// Footnote label -> number, in order of first appearance.
@@ -115,6 +118,9 @@ impl<'a> Adapter<'_, 'a> {
                 _ => {}
             }
             return;
+        }
+        if matches!(event, Event::Start(_) | Event::End(_)) && !is_inline(&event) {
+            self.in_word = false;
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -194,7 +200,13 @@ impl<'a> Adapter<'_, 'a> {
     }
 
     fn note_text(&mut self, text: &str) {
-        self.result.word_count += text.split_whitespace().count();
+        for byte in text.bytes() {
+            let space = byte.is_ascii_whitespace();
+            if !space && !self.in_word {
+                self.result.word_count += 1;
+            }
+            self.in_word = !space;
+        }
         if self.paragraph == ParagraphState::Inside {
             self.result.first_paragraph.push_str(text);
         }
@@ -302,6 +314,15 @@ impl<'a> Adapter<'_, 'a> {
     }
 }
 
+/// Inline tags do not end a word: "*re*sume" is one word.
+fn is_inline(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+    )
+}
+
 /// `fn-<label>`, safe in an attribute.
 fn footnote_id(label: &str) -> String {
     format!("fn-{}", highlight::escape_html(label))
@@ -394,6 +415,12 @@ mod tests {
         );
         assert_eq!(out.first_paragraph, "One two three.");
         assert_eq!(out.word_count, 6);
+    }
+
+    #[test]
+    fn words_span_smart_quotes_and_emphasis() {
+        let out = render("Don't *re*sume, \"they\" said.\n\n# Next\n", &keep);
+        assert_eq!(out.word_count, 5);
     }
 
     #[test]

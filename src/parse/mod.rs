@@ -274,6 +274,8 @@ fn render_body(
         slug,
         title: front.title,
         date: front.date,
+        date_display: front.date.display(),
+        date_iso: front.date.rfc3339(),
         dateline: front.dateline,
         summary,
         source: front.source,

@@ -9,7 +9,7 @@ pub mod views;
 use crate::error::{Error, Result};
 use crate::model::{month_name, ArticleId, Site, TermId};
 use crate::theme::TemplateSource;
-use crate::urls::{dirs, LinkStyle, PageDir};
+use crate::urls::{dirs, LinkStyle, Linker, PageDir};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -159,10 +159,11 @@ pub fn render_site(
     options: RenderOptions,
     sink: Sink,
 ) -> Result<usize> {
+    let renderer = Renderer::new(site, tera, options);
     let pages = pages(site);
     let render_error = |e: tera::Error| Error::Invalid(vec![templates::diagnostic(&e, sources)]);
     pages.par_iter().try_for_each(|page| {
-        let html = render_page(site, tera, options, page).map_err(render_error)?;
+        let html = renderer.render_page(page).map_err(render_error)?;
         sink(&page.output_path(site), html.as_bytes())
     })?;
     let mut written = pages.len();
@@ -181,33 +182,51 @@ pub fn render_site(
     Ok(written)
 }
 
-/// Renders one page to HTML.
-pub fn render_page(
-    site: &Site,
-    tera: &Tera,
+/// Renders pages of one site through one Tera instance, reusing what pages share: the `site`
+/// value, and each briefing's card as seen from each folder depth (a card appears on its
+/// country, topic, region, archive and home pages, and in related lists).
+pub struct Renderer<'s> {
+    site: &'s Site,
+    tera: &'s Tera,
     options: RenderOptions,
-    page: &Page,
-) -> tera::TeraResult<String> {
-    let dir = page.dir(site);
-    let views = match (page, &site.config.base_url) {
-        // A host serves 404.html at any path, so its links must not be relative.
-        (Page::NotFound, Some(base_url)) => Views::absolute(site, options.link_style, base_url),
-        _ => Views::new(site, options.link_style, &dir),
-    };
-    let mut context = Context::new();
-    context.insert("site", &views.site());
-    context.insert("nav", &views.nav());
-    context.insert("root", views.linker.root());
-    context.insert("page_kind", page.kind());
-    if let Some(base_url) = &site.config.base_url {
-        let canonical = views::Views::absolute(site, LinkStyle::Pretty, base_url)
-            .linker
-            .page(&dir);
-        context.insert("canonical_url", &canonical);
+    cards: views::CardCache<'s>,
+}
+
+impl<'s> Renderer<'s> {
+    /// A renderer for `site`.
+    pub fn new(site: &'s Site, tera: &'s Tera, options: RenderOptions) -> Self {
+        let views = Views::new(site, options.link_style, &PageDir::root(), None);
+        let site_value = tera::Value::from_serializable(&views.site());
+        Renderer {
+            site,
+            tera,
+            options,
+            cards: views::CardCache::new(site, options.link_style, tera, site_value),
+        }
     }
-    let title = fill_page_context(site, &views, page, &dir, &mut context);
-    context.insert("title", &title);
-    tera.render(page.template(), &context)
+
+    /// Renders one page to HTML.
+    pub fn render_page(&self, page: &Page) -> tera::TeraResult<String> {
+        let (site, options) = (self.site, self.options);
+        let dir = page.dir(site);
+        let views = match (page, &site.config.base_url) {
+            // A host serves 404.html at any path, so its links must not be relative.
+            (Page::NotFound, Some(base_url)) => Views::absolute(site, options.link_style, base_url),
+            _ => Views::new(site, options.link_style, &dir, Some(&self.cards)),
+        };
+        let mut context = Context::new();
+        context.insert_value("site", self.cards.site_value());
+        context.insert("nav", &views.nav());
+        context.insert("root", views.linker.root());
+        context.insert("page_kind", page.kind());
+        if let Some(base_url) = &site.config.base_url {
+            let canonical = Linker::absolute(LinkStyle::Pretty, base_url).page(&dir);
+            context.insert("canonical_url", &canonical);
+        }
+        let title = fill_page_context(site, &views, page, &dir, &mut context)?;
+        context.insert("title", &title);
+        self.tera.render(page.template(), &context)
+    }
 }
 
 /// Adds the page's own variables; returns its `<title>` text.
@@ -217,23 +236,24 @@ fn fill_page_context(
     page: &Page,
     dir: &PageDir,
     context: &mut Context,
-) -> String {
+) -> tera::TeraResult<String> {
     let per = site.config.paginate;
-    match *page {
+    let title = match *page {
         Page::Home(n) => {
-            list_context(views, context, &PageDir::root(), n, per, &all_ids(site));
+            list_context(views, context, &PageDir::root(), n, per, &all_ids(site))?;
             with_page_number(&site.config.title, n)
         }
         Page::Briefing(id) => {
             let article = &site.articles[id];
             context.insert("page", &views.article(id));
             // Newer and older neighbours: articles are sorted newest first.
-            context.insert("newer", &id.checked_sub(1).map(|n| views.card(n)));
-            context.insert(
-                "older",
-                &(id + 1 < site.articles.len()).then(|| views.card(id + 1)),
-            );
-            context.insert("related", &views.cards(&article.related));
+            let newer = id.checked_sub(1).map(|n| views.card_value(n)).transpose()?;
+            context.insert_value("newer", newer.unwrap_or_else(tera::Value::none));
+            let older = (id + 1 < site.articles.len())
+                .then(|| views.card_value(id + 1))
+                .transpose()?;
+            context.insert_value("older", older.unwrap_or_else(tera::Value::none));
+            context.insert_value("related", views.card_values(&article.related)?);
             context.insert("breadcrumbs", &briefing_breadcrumbs(views, id));
             article.title.clone()
         }
@@ -250,7 +270,7 @@ fn fill_page_context(
                 n,
                 per,
                 &site.countries[t].articles,
-            );
+            )?;
             with_page_number(&site.countries[t].name, n)
         }
         Page::Topics => {
@@ -269,7 +289,7 @@ fn fill_page_context(
                 n,
                 per,
                 &site.topics[t].articles,
-            );
+            )?;
             with_page_number(&site.topics[t].name, n)
         }
         Page::Region(r, n) => {
@@ -282,7 +302,7 @@ fn fill_page_context(
                 n,
                 per,
                 &region.articles,
-            );
+            )?;
             with_page_number(&region.name, n)
         }
         Page::Archive => {
@@ -335,11 +355,12 @@ fn fill_page_context(
                     articles: Vec::new(),
                 },
             );
-            context.insert("articles", &views.cards(&month.articles));
+            context.insert_value("articles", views.card_values(&month.articles)?);
             format!("{} {}", month_name(month.month), year.year)
         }
         Page::NotFound => "Page not found".to_string(),
-    }
+    };
+    Ok(title)
 }
 
 #[derive(Serialize)]
@@ -380,12 +401,13 @@ fn list_context(
     n: usize,
     per: usize,
     ids: &[ArticleId],
-) {
+) -> tera::TeraResult<()> {
     let total = page_count(ids.len(), per);
     let start = ((n - 1) * per).min(ids.len());
     let end = (start + per).min(ids.len());
-    context.insert("articles", &views.cards(&ids[start..end]));
+    context.insert_value("articles", views.card_values(&ids[start..end])?);
     context.insert("paginator", &views.paginator(dir, n, total, ids.len()));
+    Ok(())
 }
 
 fn with_page_number(title: &str, n: usize) -> String {
@@ -565,7 +587,7 @@ fn render_feed(
         .collect();
     let updated = ids.first().map_or_else(
         || "1970-01-01T00:00:00+00:00".to_string(),
-        |&id| site.articles[id].date.rfc3339(),
+        |&id| site.articles[id].date_iso.clone(),
     );
     let path = dir.file("atom.xml");
     let view = FeedView {

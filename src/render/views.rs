@@ -7,6 +7,7 @@
 use crate::model::{Article, ArticleId, Region, Site, Source, Term, TermId};
 use crate::urls::{dirs, LinkStyle, Linker, PageDir};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// `site`: the same on every page.
 #[derive(Debug, Serialize)]
@@ -71,9 +72,9 @@ pub struct Card<'a> {
     /// Link to the briefing.
     pub url: String,
     /// "6 April 2021".
-    pub date: String,
+    pub date: &'a str,
     /// RFC 3339.
-    pub date_iso: String,
+    pub date_iso: &'a str,
     /// Where it was filed.
     pub dateline: Option<&'a str>,
     /// Summary (plain text).
@@ -161,6 +162,91 @@ pub struct NamedLink<'a> {
     pub count: usize,
 }
 
+/// Each briefing's card as a template value, with its HTML from `partials/card.html`.
+///
+/// One card is shown on many pages (home, countries, topics, regions, archive, related lists),
+/// so its HTML is rendered once, with [`ROOT_MARK`] where the path to the site root goes, and
+/// each page depth gets a copy with the mark replaced by its own `../`s.
+pub struct CardCache<'s> {
+    site: &'s Site,
+    style: LinkStyle,
+    tera: &'s tera::Tera,
+    site_value: tera::Value,
+    /// Per article: the card's HTML with [`ROOT_MARK`] in its links.
+    html: Vec<OnceLock<String>>,
+    /// Per article and page depth: the card as a value with `html` for that depth.
+    values: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
+}
+
+/// The template that renders one card; list templates show it as `{{ a.html | safe }}`.
+pub const CARD_TEMPLATE: &str = "partials/card.html";
+
+/// Stands for the path to the site root in cached card HTML; control characters never occur in
+/// rendered text, and HTML escaping leaves them alone.
+const ROOT_MARK: &str = "\u{1}chancery-root\u{1}";
+
+/// Pages deeper than this (none in the default URL scheme) build their card values afresh.
+const CACHED_DEPTHS: usize = 6;
+
+impl<'s> CardCache<'s> {
+    /// An empty cache for `site`, rendering cards through `tera`.
+    pub fn new(
+        site: &'s Site,
+        style: LinkStyle,
+        tera: &'s tera::Tera,
+        site_value: tera::Value,
+    ) -> Self {
+        CardCache {
+            site,
+            style,
+            tera,
+            site_value,
+            html: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            values: (0..site.articles.len())
+                .map(|_| Default::default())
+                .collect(),
+        }
+    }
+
+    /// The `site` value shared by every page.
+    pub fn site_value(&self) -> tera::Value {
+        self.site_value.clone()
+    }
+
+    /// The card's HTML with [`ROOT_MARK`] for the root, rendered on first use.
+    fn marked_html(&self, id: ArticleId) -> tera::TeraResult<&str> {
+        if let Some(html) = self.html[id].get() {
+            return Ok(html);
+        }
+        let views = Views {
+            site: self.site,
+            linker: Linker::with_root(self.style, ROOT_MARK),
+            feeds: self.site.config.base_url.is_some(),
+            cards: None,
+        };
+        let mut context = tera::Context::new();
+        context.insert("a", &views.card(id));
+        context.insert("root", ROOT_MARK);
+        context.insert_value("site", self.site_value.clone());
+        let html = self.tera.render(CARD_TEMPLATE, &context)?;
+        Ok(self.html[id].get_or_init(|| html))
+    }
+
+    /// The card as seen from a page whose links start with `linker`'s root.
+    fn value(&self, card: &Card, id: ArticleId, root: &str) -> tera::TeraResult<tera::Value> {
+        let html = self.marked_html(id)?.replace(ROOT_MARK, root);
+        Ok(tera::Value::from_serializable(&CardWithHtml { card, html }))
+    }
+}
+
+/// A card plus its HTML, as list templates see it.
+#[derive(Serialize)]
+struct CardWithHtml<'c, 'a> {
+    #[serde(flatten)]
+    card: &'c Card<'a>,
+    html: String,
+}
+
 /// Builds views for one page.
 pub struct Views<'s> {
     /// The site.
@@ -168,15 +254,23 @@ pub struct Views<'s> {
     /// Links as seen from the page.
     pub linker: Linker,
     feeds: bool,
+    /// Shared cards and the page's depth, for pages with relative links.
+    cards: Option<(&'s CardCache<'s>, usize)>,
 }
 
 impl<'s> Views<'s> {
-    /// Views for the page in `dir`.
-    pub fn new(site: &'s Site, style: LinkStyle, dir: &PageDir) -> Self {
+    /// Views for the page in `dir`, sharing cards through `cards` when given.
+    pub fn new(
+        site: &'s Site,
+        style: LinkStyle,
+        dir: &PageDir,
+        cards: Option<&'s CardCache<'s>>,
+    ) -> Self {
         Views {
             site,
             linker: Linker::from_page(style, dir),
             feeds: site.config.base_url.is_some(),
+            cards: cards.map(|cache| (cache, dir.depth())),
         }
     }
 
@@ -186,6 +280,7 @@ impl<'s> Views<'s> {
             site,
             linker: Linker::absolute(style, base_url),
             feeds: true,
+            cards: None,
         }
     }
 
@@ -251,8 +346,8 @@ impl<'s> Views<'s> {
             title: &article.title,
             slug: &article.slug,
             url: self.linker.page(&dirs::briefing(&article.slug)),
-            date: article.date.display(),
-            date_iso: article.date.rfc3339(),
+            date: &article.date_display,
+            date_iso: &article.date_iso,
             dateline: article.dateline.as_deref(),
             summary: &article.summary,
             countries: article
@@ -269,6 +364,32 @@ impl<'s> Views<'s> {
     /// Cards for a slice of ids.
     pub fn cards(&self, ids: &[ArticleId]) -> Vec<Card<'s>> {
         ids.iter().map(|&id| self.card(id)).collect()
+    }
+
+    /// A card as a template value with its `html`, built once per depth when the page shares
+    /// a cache (pages with absolute links get the card's fields only).
+    pub fn card_value(&self, id: ArticleId) -> tera::TeraResult<tera::Value> {
+        let Some((cache, depth)) = self.cards else {
+            return Ok(tera::Value::from_serializable(&self.card(id)));
+        };
+        let root = self.linker.root();
+        let Some(slot) = cache.values[id].get(depth) else {
+            return cache.value(&self.card(id), id, root);
+        };
+        if let Some(value) = slot.get() {
+            return Ok(value.clone());
+        }
+        let value = cache.value(&self.card(id), id, root)?;
+        Ok(slot.get_or_init(|| value).clone())
+    }
+
+    /// Cards for a slice of ids, as one template value (a list).
+    pub fn card_values(&self, ids: &[ArticleId]) -> tera::TeraResult<tera::Value> {
+        let cards = ids
+            .iter()
+            .map(|&id| self.card_value(id))
+            .collect::<tera::TeraResult<Vec<_>>>()?;
+        Ok(tera::Value::from(cards))
     }
 
     /// A briefing with its body.
