@@ -6,6 +6,8 @@
 //! keys are kept for templates (`page.extra`); one that is a typo of a known key is a warning.
 //! serde_yaml is used here and in config.rs only, so it can be swapped out in one place.
 
+mod simple;
+
 use crate::error::Diagnostic;
 use crate::model::{BriefingDate, Source};
 use chrono::{DateTime, NaiveDate};
@@ -123,7 +125,7 @@ pub fn parse(split: &Split, path: &Path) -> (Option<FrontMatter>, Vec<Diagnostic
     let value: Value = if split.yaml.trim().is_empty() {
         Value::Mapping(Default::default())
     } else {
-        match serde_yaml::from_str(split.yaml) {
+        match simple::parse(split.yaml).map_or_else(|| serde_yaml::from_str(split.yaml), Ok) {
             Ok(value) => value,
             Err(error) => return (None, vec![yaml_error(split, path, &error)]),
         }
