@@ -1,0 +1,269 @@
+//! Words into index terms, exactly as `static/search.js` does it in the browser.
+//!
+//! The browser must turn a query into the same terms the index holds, so every rule here has a
+//! twin in search.js (`fold`, `isWordChar`, `words`, `stem`); the browser test checks they agree
+//! on the sample archive's whole vocabulary. Rules:
+//!
+//! - a word is a run of letters and digits (Unicode `Alphabetic` or `Numeric`);
+//! - it is lowercased and its accents are dropped (canonical decomposition, then the combining
+//!   marks U+0300..U+036F removed; a few letters without a decomposition are spelled out);
+//! - words joined by `-` or `.` ("S-400", "U.S.", "co-operation") form a compound: the index holds
+//!   each part and the joined form ("s400", "us", "cooperation"), a query asks for the joined form
+//!   only, so "S-400" finds "S-400" and "S400" but not every "S";
+//! - one-character words, words over 40 characters and a short list of stop words are dropped;
+//! - words of ASCII letters are stemmed with the Snowball English (Porter2) stemmer, so
+//!   "sanctions" and "sanctioned" meet at "sanction"; words with digits or other scripts are
+//!   kept as they are ("galwan", "s400", "2021").
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// Longest word, in characters, that is indexed; longer runs are noise (hashes, URLs).
+pub const MAX_WORD_CHARS: usize = 40;
+
+/// Words too common to be worth a posting list. Kept short on purpose: "us", "un" and "who" are
+/// not here because they are also the United States, the UN and the WHO.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "he", "her", "his", "in", "into", "is", "it", "its", "of", "on", "or", "she", "than",
+    "that", "the", "their", "them", "there", "they", "this", "to", "was", "were", "which", "with",
+];
+
+/// Is `word` (already folded) a stop word?
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
+/// Is `c` part of a word? (search.js: `/[\p{Alphabetic}\p{N}]/u`.)
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Appends `c` lowercased and without accents to `out`.
+pub fn fold_into(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    for lower in c.to_lowercase() {
+        unicode_normalization::char::decompose_canonical(lower, |d| match d {
+            '\u{300}'..='\u{36f}' => {}
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'þ' => out.push_str("th"),
+            'ø' => out.push('o'),
+            'đ' | 'ð' => out.push('d'),
+            'ł' => out.push('l'),
+            'ı' => out.push('i'),
+            other => out.push(other),
+        });
+    }
+}
+
+/// `text` lowercased and without accents.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    text.chars().for_each(|c| fold_into(c, &mut out));
+    out
+}
+
+/// How a word was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordKind {
+    /// A word on its own.
+    Alone,
+    /// One part of a compound ("s" and "400" in "S-400").
+    Part,
+    /// The parts of a compound joined ("s400").
+    Joined,
+}
+
+/// Calls `f` with every folded word of `text` and how it was found, in order. Compounds give
+/// their parts first, then the joined form. No filtering happens here.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str, WordKind)) {
+    let mut part = String::new();
+    let mut joined = String::new();
+    let mut parts = 0;
+    let mut chars = text.chars().peekable();
+    loop {
+        let next = chars.next();
+        if let Some(c) = next.filter(|&c| is_word_char(c)) {
+            fold_into(c, &mut part);
+            continue;
+        }
+        // A compound goes on only when a word character follows the hyphen or dot at once.
+        let links = matches!(next, Some('-' | '.'))
+            && !part.is_empty()
+            && chars.peek().is_some_and(|&n| is_word_char(n));
+        if !part.is_empty() {
+            let kind = if parts == 0 && !links {
+                WordKind::Alone
+            } else {
+                WordKind::Part
+            };
+            f(&part, kind);
+            joined.push_str(&part);
+            parts += 1;
+            part.clear();
+        }
+        if !links {
+            if parts > 1 {
+                f(&joined, WordKind::Joined);
+            }
+            joined.clear();
+            parts = 0;
+        }
+        if next.is_none() {
+            return;
+        }
+    }
+}
+
+/// Should a folded word become a term at all?
+pub fn is_indexable(word: &str) -> bool {
+    let chars = word.chars().count();
+    (2..=MAX_WORD_CHARS).contains(&chars) && !is_stop_word(word)
+}
+
+/// Turns folded words into terms: the Porter2 stem for words of ASCII letters, the word itself
+/// otherwise. Holds the stemmer so it is built once per thread of work.
+pub struct Terms {
+    stemmer: Stemmer,
+}
+
+impl Default for Terms {
+    fn default() -> Self {
+        Terms {
+            stemmer: Stemmer::create(Algorithm::English),
+        }
+    }
+}
+
+impl Terms {
+    /// The term for a folded, indexable word.
+    pub fn term(&self, word: &str) -> String {
+        if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            self.stemmer.stem(word).into_owned()
+        } else {
+            word.to_string()
+        }
+    }
+
+    /// Every term the index holds for `text` (parts and joined compounds), in order.
+    pub fn index_terms(&self, text: &str) -> Vec<String> {
+        let mut terms = Vec::new();
+        for_each_word(text, |word, _| {
+            if is_indexable(word) {
+                terms.push(self.term(word));
+            }
+        });
+        terms
+    }
+
+    /// The terms a query asks for: words and joined compounds, not the parts of compounds,
+    /// each once. (search.js does the same; this one is for tests and tools.)
+    pub fn query_terms(&self, query: &str) -> Vec<String> {
+        let mut terms: Vec<String> = Vec::new();
+        for_each_word(query, |word, kind| {
+            if kind != WordKind::Part && is_indexable(word) {
+                let term = self.term(word);
+                if !terms.contains(&term) {
+                    terms.push(term);
+                }
+            }
+        });
+        terms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn folding_lowercases_and_drops_accents() {
+        assert_eq!(fold("Côte d'Ivoire"), "cote d'ivoire");
+        assert_eq!(fold("Türkiye ŁÓDŹ Straße Ærø"), "turkiye lodz strasse aero");
+        assert_eq!(fold("İstanbul"), "istanbul");
+        assert_eq!(fold("Bogotá São"), "bogota sao");
+    }
+
+    #[test]
+    fn words_split_on_punctuation_and_join_compounds() {
+        let mut seen = Vec::new();
+        for_each_word("S-400, Indo-Pacific; U.S. Russia's 9/11 end.", |w, k| {
+            let mark = match k {
+                WordKind::Alone => "",
+                WordKind::Part => "~",
+                WordKind::Joined => "+",
+            };
+            seen.push(format!("{w}{mark}"))
+        });
+        assert_eq!(
+            seen,
+            [
+                "s~",
+                "400~",
+                "s400+",
+                "indo~",
+                "pacific~",
+                "indopacific+",
+                "u~",
+                "s~",
+                "us+",
+                "russia",
+                "s",
+                "9",
+                "11",
+                "end"
+            ]
+        );
+    }
+
+    #[test]
+    fn index_terms_drop_short_and_stop_words_and_stem() {
+        let terms = Terms::default();
+        assert_eq!(
+            terms.index_terms("The sanctions on Russia were sanctioned in 2021: S-400 at Galwan."),
+            ["sanction", "russia", "sanction", "2021", "400", "s400", "galwan"]
+        );
+    }
+
+    #[test]
+    fn inflections_meet_at_one_stem() {
+        let terms = Terms::default();
+        for group in [
+            &["sanctions", "sanctioned", "sanctioning", "Sanction"][..],
+            &["negotiations", "negotiated", "negotiating"],
+            &["elections", "election", "elected"][..1],
+            &["talks", "talk", "talked", "talking"],
+            &["countries", "country"],
+        ] {
+            let stems: Vec<String> = group.iter().map(|w| terms.term(&fold(w))).collect();
+            assert!(
+                stems.windows(2).all(|w| w[0] == w[1]),
+                "{group:?} -> {stems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_and_codes_stay_usable() {
+        let terms = Terms::default();
+        assert_eq!(terms.query_terms("Galwan"), ["galwan"]);
+        assert_eq!(terms.query_terms("S-400"), ["s400"]);
+        assert_eq!(terms.query_terms("s400"), ["s400"]);
+        assert_eq!(terms.query_terms("Lavrov’s visit"), ["lavrov", "visit"]);
+        assert_eq!(
+            terms.query_terms("Indo-Pacific QUAD"),
+            ["indopacif", "quad"]
+        );
+        assert_eq!(terms.query_terms("the of and"), Vec::<String>::new());
+        assert_eq!(terms.query_terms("Čapek Kyiv"), ["capek", "kyiv"]);
+    }
+}
