@@ -1,0 +1,212 @@
+//! The build cache: what the last successful build parsed and wrote, so the next build re-does
+//! only what changed.
+//!
+//! It lives beside the output folder (`.public.chancery-cache`, like the staging folder), never in
+//! it, so publishing `public/` does not ship it. It holds:
+//! - for every briefing file, keyed by its path under `content/`: its size, modification time and
+//!   inode, and everything the build took from it except the body's HTML. A file whose stamp is
+//!   unchanged is not read again; its body is rendered only if a page that shows it must be.
+//! - for every page, a fingerprint of everything the page shows. A page whose fingerprint is
+//!   unchanged is hard-linked from the previous output instead of rendered.
+//!
+//! The cache is used only when it was made by this version of chancery, with the same settings,
+//! for the output folder that is there now (the output's marker holds the same build id).
+//! Anything else, or `--no-cache`, means a full build; the output is the same either way.
+
+use crate::error::Diagnostic;
+use crate::model::{LinkTarget, Source};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Identifies one version of a file without reading it (as git's index and make do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// Bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub modified_ns: i128,
+    /// Inode (0 where there is none): an editor that saves by replacing the file changes it.
+    pub inode: u64,
+}
+
+impl FileStamp {
+    /// The stamp of `metadata`.
+    pub fn of(metadata: &std::fs::Metadata) -> Self {
+        let modified_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        FileStamp {
+            size: metadata.len(),
+            modified_ns,
+            inode: inode(metadata),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn inode(metadata: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(metadata)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
+/// What the build took from one briefing file, minus the body's HTML.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedBriefing {
+    /// The file version this describes.
+    pub stamp: FileStamp,
+    /// URL slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Date, RFC 3339.
+    pub date: String,
+    /// Whether the front matter gave a time.
+    pub has_time: bool,
+    /// Dateline.
+    pub dateline: Option<String>,
+    /// Summary (given or from the first paragraph).
+    pub summary: String,
+    /// Source.
+    pub source: Option<Source>,
+    /// Draft flag.
+    pub draft: bool,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Unknown front-matter keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Canonical country names.
+    pub countries: Vec<String>,
+    /// Topics as written.
+    pub topics: Vec<String>,
+    /// Byte offset of the body.
+    pub body_start: usize,
+    /// Hash of the body's text.
+    pub body_hash: u64,
+    /// How each `.md` link was resolved.
+    pub links: Vec<(String, LinkTarget)>,
+    /// Warnings the file gave (shown again on every build until fixed).
+    pub warnings: Vec<CachedWarning>,
+}
+
+/// A warning kept in the cache.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedWarning {
+    /// Line.
+    pub line: Option<usize>,
+    /// Column.
+    pub column: Option<usize>,
+    /// Message.
+    pub message: String,
+    /// Hint.
+    pub hint: Option<String>,
+}
+
+impl CachedWarning {
+    /// Keeps a warning.
+    pub fn from_diagnostic(d: &Diagnostic) -> Self {
+        CachedWarning {
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
+    }
+
+    /// The warning again, for `path`.
+    pub fn to_diagnostic(&self, path: &Path) -> Diagnostic {
+        Diagnostic {
+            severity: crate::error::Severity::Warning,
+            path: path.to_path_buf(),
+            line: self.line,
+            column: self.column,
+            message: self.message.clone(),
+            hint: self.hint.clone(),
+        }
+    }
+}
+
+/// The whole cache.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct BuildCache {
+    /// chancery's version and the settings' hash: a cache from other ones is not used.
+    pub key: String,
+    /// The build id written into the output's marker by the build that wrote this cache.
+    pub build_id: String,
+    /// Hash of the static files' names and versions.
+    pub static_files: u64,
+    /// When the build that wrote this cache started (nanoseconds since the epoch). A file
+    /// modified less than [`RACY_MARGIN_NS`] before it may have changed again within one tick
+    /// of the file system's clock with the same size, so it is read again ("racy git").
+    pub started_ns: i128,
+    /// Briefing files by path under `content/`.
+    pub briefings: HashMap<String, CachedBriefing>,
+    /// Page fingerprints by output path.
+    pub pages: HashMap<String, u64>,
+}
+
+impl BuildCache {
+    /// The cache for output folder `out`, if there is a usable one for `key`.
+    pub fn load(out: &Path, key: &str) -> Option<BuildCache> {
+        let bytes = std::fs::read(cache_path(out)).ok()?;
+        let cache: BuildCache = serde_json::from_slice(&bytes).ok()?;
+        let marker = std::fs::read_to_string(out.join(crate::write::MARKER_FILE)).ok()?;
+        let same_output = marker
+            .lines()
+            .any(|l| l == format!("build {}", cache.build_id));
+        (cache.key == key && same_output).then_some(cache)
+    }
+
+    /// Writes the cache beside `out` (through a temporary file, so it is whole or absent).
+    pub fn save(&self, out: &Path) -> crate::error::Result<()> {
+        let path = cache_path(out);
+        let temporary = path.with_extension("tmp");
+        let bytes = serde_json::to_vec(self).expect("the cache serialises");
+        crate::fs::write(&temporary, &bytes)?;
+        crate::fs::rename(&temporary, &path)
+    }
+
+    /// Removes the cache beside `out`, if any (before a build replaces the output).
+    pub fn remove(out: &Path) {
+        let _ = std::fs::remove_file(cache_path(out));
+    }
+}
+
+/// See [`BuildCache::started_ns`]: wider than any file system's timestamp granularity.
+pub const RACY_MARGIN_NS: i128 = 100_000_000;
+
+/// Now, in nanoseconds since the epoch.
+pub fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+impl BuildCache {
+    /// Whether a file with `stamp` can be trusted to be the one this cache describes.
+    pub fn trusts(&self, recorded: &FileStamp, now: &FileStamp) -> bool {
+        recorded == now && recorded.modified_ns < self.started_ns - RACY_MARGIN_NS
+    }
+}
+
+/// `.<name>.chancery-cache` beside the output.
+pub fn cache_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.chancery-cache"))
+}
+
+/// A stable 64-bit hash (the same on every run of one chancery binary).
+pub fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
