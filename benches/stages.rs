@@ -60,7 +60,7 @@ fn bench_render_page(c: &mut Criterion) {
         drafts: false,
         link_style: LinkStyle::Explicit,
     };
-    let parsed = parse_all(loaded.files, &gazetteer, options);
+    let parsed = parse_all(loaded.entries, &gazetteer, options, None);
     let (site, _) = chancery::index::build_site(config, &gazetteer, parsed.briefings);
     let sources = chancery::theme::templates(&root).unwrap();
     let tera = templates::compile(&sources).unwrap();

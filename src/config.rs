@@ -39,6 +39,27 @@ pub struct SiteConfig {
     pub topics: BTreeMap<String, TopicConfig>,
     /// Free values for templates (`site.extra`).
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// How `chancery import` tags raw articles.
+    pub import: ImportConfig,
+}
+
+/// `import:` in site.yaml: settings of `chancery import`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportConfig {
+    /// Changes to the default topic lexicon.
+    pub topics: ImportTopicsConfig,
+}
+
+/// `import: {topics: ...}`: topics and their trigger words, added to the default lexicon or
+/// replacing it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportTopicsConfig {
+    /// Use only the topics under `extend`, not the default lexicon.
+    pub replace: bool,
+    /// Topic -> trigger words and phrases (`sanction*` matches any word starting so).
+    pub extend: BTreeMap<String, Vec<String>>,
 }
 
 /// What site.yaml says about one topic.
@@ -63,6 +84,7 @@ impl Default for SiteConfig {
             entities: Vec::new(),
             topics: BTreeMap::new(),
             extra: serde_json::Map::new(),
+            import: ImportConfig::default(),
         }
     }
 }
@@ -172,6 +194,15 @@ mod tests {
             SiteConfig::parse("title: A\npaginat: 3\n", Path::new("site.yaml")).unwrap_err();
         assert_eq!(error.line, Some(2));
         assert!(error.message.contains("paginat"), "{}", error.message);
+    }
+
+    #[test]
+    fn import_section_is_optional_and_checked() {
+        let text = "import:\n  topics:\n    replace: true\n    extend: {chips: [semiconductor*]}\n";
+        let config = SiteConfig::parse(text, Path::new("s")).unwrap();
+        assert!(config.import.topics.replace);
+        assert_eq!(config.import.topics.extend["chips"], ["semiconductor*"]);
+        assert!(SiteConfig::parse("import: {topic: {}}\n", Path::new("s")).is_err());
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub fn build_site(
     let years = archive(&articles);
     let site = Site {
         config,
+        newest: (0..articles.len()).collect(),
         articles,
         countries,
         topics,

@@ -11,16 +11,19 @@
 
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod config;
 pub mod countries;
 pub mod error;
 pub mod fs;
+pub mod import;
 pub mod index;
 pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod theme;
 pub mod urls;
 pub mod write;
@@ -41,6 +44,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Build drafts too.
     pub drafts: bool,
+    /// Ignore the build cache: parse and render everything.
+    pub no_cache: bool,
 }
 
 impl BuildOptions {
@@ -51,6 +56,7 @@ impl BuildOptions {
             out: None,
             base_url: None,
             drafts: false,
+            no_cache: false,
         }
     }
 
@@ -69,8 +75,12 @@ pub struct BuildReport {
     pub countries: usize,
     /// Topics with pages.
     pub topics: usize,
-    /// Pages, feeds and sitemap written.
+    /// Pages, feeds and sitemap in the output.
     pub pages: usize,
+    /// Of those, how many were unchanged and taken from the previous build.
+    pub pages_reused: usize,
+    /// Briefing files read and parsed (the others were known to the build cache).
+    pub files_parsed: usize,
     /// Static files copied.
     pub static_files: usize,
     /// Wall time.
@@ -88,76 +98,234 @@ pub struct BuildReport {
 /// Builds the archive: every stage in order. On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let started_ns = cache::now_ns();
     let mut laps = Laps::new();
-    let root = &options.root;
-    let config = config::SiteConfig::load(root)?
-        .with_base_url(options.base_url.clone(), &config::SiteConfig::path(root))?;
-    let gazetteer = countries::Gazetteer::with_extras(&config.entities).map_err(|message| {
-        Error::Invalid(vec![Diagnostic::error(
-            config::SiteConfig::path(root),
-            message,
-        )
-        .hint(
-            "an entity in `entities:` must not reuse an ISO country's name or alias",
-        )])
-    })?;
-    let link_style = if config.base_url.is_some() {
-        LinkStyle::Pretty
-    } else {
-        LinkStyle::Explicit
-    };
-
+    let setup = Setup::new(options)?;
     laps.lap("config");
-    let loaded = load::load_content(root);
+    let loaded = load::load_content(&options.root);
     laps.lap("load");
     let parse_options = parse::ParseOptions {
         drafts: options.drafts,
-        link_style,
+        link_style: setup.link_style,
     };
-    let parsed = parse::parse_all(loaded.files, &gazetteer, parse_options);
+    let cache = setup.cache.as_ref();
+    let parsed = parse::parse_all(loaded.entries, &setup.gazetteer, parse_options, cache);
     laps.lap("parse");
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(parsed.diagnostics);
     fail_on_errors(&diagnostics)?;
-
-    let (site, index_diagnostics) = index::build_site(config, &gazetteer, parsed.briefings);
+    let (site, index_diagnostics) =
+        index::build_site(setup.config.clone(), &setup.gazetteer, parsed.briefings);
     diagnostics.extend(index_diagnostics);
     fail_on_errors(&diagnostics)?;
     laps.lap("index");
-
-    let templates = theme::templates(root)?;
-    let tera = render::templates::compile(&templates)?;
-    let static_files = theme::static_files(root)?;
+    let theme = Theme::load(&options.root, &setup.cache_key)?;
+    let plan = render::Plan::new(&site, theme.settings);
     laps.lap("templates");
-
-    let out = options.out_dir();
-    let output = write::Output::prepare(root, &out)?;
-    let render_options = render::RenderOptions { link_style };
-    let sink = |path: &str, bytes: &[u8]| output.write_file(path, bytes);
-    let written = render::render_site(&site, &tera, &templates, render_options, &sink)
-        .and_then(|pages| Ok((pages, output.copy_static(&static_files)?)));
-    let (pages, static_count) = match written {
-        Ok(counts) => counts,
-        Err(error) => {
-            output.abandon();
-            return Err(error);
-        }
+    let written = match up_to_date(&setup, &theme, &plan) {
+        Some(build_id) => Written::unchanged(&plan, build_id),
+        None => write_site(&setup, &site, &theme, &plan)?,
     };
     laps.lap("render+write");
-    output.commit()?;
-    laps.lap("swap");
+    let new_cache = cache::BuildCache {
+        key: setup.cache_key.clone(),
+        build_id: written.build_id.clone(),
+        static_files: theme.static_signature,
+        started_ns,
+        briefings: parsed.records.into_iter().collect(),
+        pages: plan.fingerprints(),
+    };
+    let unchanged_cache = written.reused_output && parsed.files_parsed == 0;
+    if !unchanged_cache {
+        if let Err(error) = new_cache.save(&setup.out) {
+            diagnostics.push(Diagnostic::warning(
+                cache::cache_path(&setup.out),
+                format!(
+                    "could not save the build cache ({error}); the next build will be a full one"
+                ),
+            ));
+        }
+    }
+    laps.lap("cache");
     diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(BuildReport {
         briefings: site.articles.len(),
         countries: site.countries.len(),
         topics: site.topics.len(),
-        pages,
-        static_files: static_count,
+        pages: written.pages,
+        pages_reused: written.reused,
+        files_parsed: parsed.files_parsed,
+        static_files: theme.static_files.len(),
         seconds: started.elapsed().as_secs_f64(),
         feeds_written: site.config.base_url.is_some(),
         warnings: diagnostics,
-        out,
+        out: setup.out,
         timings: laps.into_vec(),
+    })
+}
+
+/// What a build knows before it reads any briefing.
+struct Setup {
+    config: config::SiteConfig,
+    gazetteer: countries::Gazetteer,
+    link_style: LinkStyle,
+    out: PathBuf,
+    root: PathBuf,
+    /// Everything besides the content that the output depends on; a cache made under another
+    /// key is not used.
+    cache_key: String,
+    cache: Option<cache::BuildCache>,
+}
+
+impl Setup {
+    fn new(options: &BuildOptions) -> Result<Setup> {
+        let root = &options.root;
+        let config_path = config::SiteConfig::path(root);
+        let config = config::SiteConfig::load(root)?
+            .with_base_url(options.base_url.clone(), &config_path)?;
+        let gazetteer = countries::Gazetteer::with_extras(&config.entities).map_err(|message| {
+            Error::Invalid(vec![Diagnostic::error(&config_path, message).hint(
+                "an entity in `entities:` must not reuse an ISO country's name or alias",
+            )])
+        })?;
+        let link_style = match config.base_url {
+            Some(_) => LinkStyle::Pretty,
+            None => LinkStyle::Explicit,
+        };
+        let out = options.out_dir();
+        let cache_key = format!(
+            "chancery {} {:?} drafts={} {:?}",
+            env!("CARGO_PKG_VERSION"),
+            config,
+            options.drafts,
+            link_style
+        );
+        let cache = match options.no_cache {
+            true => None,
+            false => cache::BuildCache::load(&out, &cache_key),
+        };
+        Ok(Setup {
+            config,
+            gazetteer,
+            link_style,
+            out,
+            root: root.clone(),
+            cache_key,
+            cache,
+        })
+    }
+}
+
+/// The theme of a build, compiled.
+struct Theme {
+    sources: std::collections::BTreeMap<String, theme::TemplateSource>,
+    tera: tera::Tera,
+    static_files: Vec<theme::StaticFile>,
+    /// Hash of the cache key and every template: what pages depend on besides the site.
+    settings: u64,
+    /// Hash of the static files' names and versions.
+    static_signature: u64,
+}
+
+impl Theme {
+    fn load(root: &std::path::Path, cache_key: &str) -> Result<Theme> {
+        let sources = theme::templates(root)?;
+        let tera = render::templates::compile(&sources)?;
+        let static_files = theme::static_files(root)?;
+        let texts: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(name, source)| (name.as_str(), source.text.as_str()))
+            .collect();
+        let settings = cache::hash_of((cache_key, texts));
+        let static_signature = theme::static_signature(&static_files);
+        Ok(Theme {
+            sources,
+            tera,
+            static_files,
+            settings,
+            static_signature,
+        })
+    }
+}
+
+/// What the write stage left in the output folder.
+struct Written {
+    pages: usize,
+    reused: usize,
+    build_id: String,
+    /// True when the previous output was kept as it is.
+    reused_output: bool,
+}
+
+impl Written {
+    fn unchanged(plan: &render::Plan, build_id: String) -> Self {
+        let pages = plan.output_paths().count();
+        Written {
+            pages,
+            reused: pages,
+            build_id,
+            reused_output: true,
+        }
+    }
+}
+
+/// The previous output's build id, if that output is exactly what this build would write: the
+/// cache's fingerprints all match, the static files are the same, and every file is still there.
+fn up_to_date(setup: &Setup, theme: &Theme, plan: &render::Plan) -> Option<String> {
+    use rayon::prelude::*;
+    let cache = setup.cache.as_ref()?;
+    let same = cache.static_files == theme.static_signature && plan.matches(&cache.pages);
+    let paths: Vec<&str> = plan.output_paths().collect();
+    let all_there = same && paths.par_iter().all(|path| setup.out.join(path).is_file());
+    all_there.then(|| cache.build_id.clone())
+}
+
+/// Renders into a staging folder and swaps it in; unchanged pages are hard-linked from the
+/// previous output.
+fn write_site(
+    setup: &Setup,
+    site: &model::Site,
+    theme: &Theme,
+    plan: &render::Plan,
+) -> Result<Written> {
+    let output = write::Output::prepare(&setup.root, &setup.out)?;
+    let render_options = render::RenderOptions {
+        link_style: setup.link_style,
+    };
+    let sink = |path: &str, bytes: &[u8]| output.write_file(path, bytes);
+    let link = |path: &str| output.link_previous(path);
+    let reuse = setup.cache.as_ref().map(|cache| render::Reuse {
+        previous: &cache.pages,
+        link: &link,
+    });
+    let rendered = render::render_site(
+        site,
+        &theme.tera,
+        &theme.sources,
+        render_options,
+        &sink,
+        plan,
+        reuse.as_ref(),
+    )
+    .and_then(|report| {
+        output.copy_static(&theme.static_files)?;
+        Ok(report)
+    });
+    let report = match rendered {
+        Ok(report) => report,
+        Err(error) => {
+            output.abandon();
+            return Err(error);
+        }
+    };
+    let build_id = output.build_id().to_string();
+    cache::BuildCache::remove(&setup.out);
+    output.commit()?;
+    Ok(Written {
+        pages: report.written + report.reused,
+        reused: report.reused,
+        build_id,
+        reused_output: false,
     })
 }
 

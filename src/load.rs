@@ -1,11 +1,13 @@
-//! Stage 1, load: find every briefing under `content/` and read it.
+//! Stage 1, load: find every briefing under `content/`.
 //!
 //! The walk is sorted by file name, so every later stage sees files in the same order on every
-//! machine. Reading runs in parallel. Nothing is dropped silently: an unreadable file, a file that
-//! is not UTF-8 or a walk error (a symlink loop, a folder without permission) becomes a diagnostic.
+//! machine. It notes each file's stamp (size, time, inode) but does not read it: `parse` reads,
+//! in parallel, only the files the build cache does not already know. Nothing is dropped
+//! silently: an unreadable file, a file that is not UTF-8 or a walk error (a symlink loop, a
+//! folder without permission) becomes a diagnostic.
 
+use crate::cache::FileStamp;
 use crate::error::{line_column, Diagnostic};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -23,11 +25,36 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// A briefing file found by the walk, not yet read.
+#[derive(Debug, Clone)]
+pub struct SourceEntry {
+    /// The path as the user would see it.
+    pub path: PathBuf,
+    /// The path relative to `content/`, with `/` separators.
+    pub relative: String,
+    /// Size, time and inode, to recognise a file the build cache knows.
+    pub stamp: FileStamp,
+}
+
+impl SourceEntry {
+    /// Reads and normalises the file.
+    pub fn read(&self) -> Result<SourceFile, Diagnostic> {
+        let bytes = std::fs::read(&self.path)
+            .map_err(|e| Diagnostic::error(&self.path, format!("cannot read: {e}")))?;
+        let text = decode_utf8(&self.path, bytes)?;
+        Ok(SourceFile {
+            path: self.path.clone(),
+            relative: self.relative.clone(),
+            text: normalise(text),
+        })
+    }
+}
+
 /// What the load stage found.
 #[derive(Debug, Default)]
 pub struct Loaded {
     /// Briefing files, in sorted walk order.
-    pub files: Vec<SourceFile>,
+    pub entries: Vec<SourceEntry>,
     /// Files that could not be read, and walk errors.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -44,23 +71,14 @@ pub fn load_content(root: &Path) -> Loaded {
         );
         return loaded;
     }
-    let (paths, walk_errors) = briefing_paths(&content);
+    let (entries, walk_errors) = briefing_entries(&content);
+    loaded.entries = entries;
     loaded.diagnostics = walk_errors;
-    let results: Vec<Result<SourceFile, Diagnostic>> = paths
-        .par_iter()
-        .map(|path| read_source(&content, path))
-        .collect();
-    for result in results {
-        match result {
-            Ok(file) => loaded.files.push(file),
-            Err(diagnostic) => loaded.diagnostics.push(diagnostic),
-        }
-    }
     loaded
 }
 
-/// Paths of the `.md` files under `content`, sorted, skipping names that start with `_` or `.`.
-fn briefing_paths(content: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+/// The `.md` files under `content`, sorted, skipping names that start with `_` or `.`.
+fn briefing_entries(content: &Path) -> (Vec<SourceEntry>, Vec<Diagnostic>) {
     let mut paths = Vec::new();
     let mut errors = Vec::new();
     let walk = WalkDir::new(content)
@@ -71,7 +89,14 @@ fn briefing_paths(content: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     for entry in walk {
         match entry {
             Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
-                paths.push(entry.into_path());
+                match entry.metadata() {
+                    Ok(metadata) => paths.push(SourceEntry {
+                        relative: relative_path(content, entry.path()),
+                        stamp: FileStamp::of(&metadata),
+                        path: entry.into_path(),
+                    }),
+                    Err(error) => errors.push(walk_diagnostic(content, &error)),
+                }
             }
             Ok(_) => {}
             Err(error) => errors.push(walk_diagnostic(content, &error)),
@@ -108,23 +133,14 @@ fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "md")
 }
 
-/// Reads one file and normalises its text.
-fn read_source(content: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Diagnostic::error(path, format!("cannot read: {e}")))?;
-    let text = decode_utf8(path, bytes)?;
-    let relative = path
-        .strip_prefix(content)
+/// `path` relative to `content`, with `/` separators.
+fn relative_path(content: &Path, path: &Path) -> String {
+    path.strip_prefix(content)
         .unwrap_or(path)
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/");
-    Ok(SourceFile {
-        path: path.to_path_buf(),
-        relative,
-        text: normalise(text),
-    })
+        .join("/")
 }
 
 /// UTF-8 or a diagnostic pointing at the first bad byte.
@@ -146,7 +162,7 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 }
 
 /// Drops a byte-order mark and turns CRLF into LF, so positions and splitting see one form.
-fn normalise(text: String) -> String {
+pub fn normalise(text: String) -> String {
     let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,

@@ -1,7 +1,7 @@
 //! The `chancery` command: parses arguments, runs one subcommand, prints the outcome once.
 
 use chancery::error::{display_path, plural, Error};
-use chancery::{build, scaffold, BuildOptions};
+use chancery::{build, import, scaffold, BuildOptions};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +22,8 @@ enum Command {
     Init(InitArgs),
     /// Write a new dated briefing with its front matter filled in.
     New(NewArgs),
+    /// Turn raw articles (.txt, .html, .md without front matter) into tagged briefings.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -41,6 +43,9 @@ struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     timings: bool,
+    /// Ignore the build cache: parse every briefing and render every page.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -70,12 +75,32 @@ struct NewArgs {
     dateline: Option<String>,
 }
 
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// Files and folders of raw articles (.txt, .html/.htm, .md without front matter).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The archive folder.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the briefings, relative to ROOT [default: content/briefings].
+    #[arg(long)]
+    into: Option<PathBuf>,
+    /// Write nothing; show each briefing's path and front matter.
+    #[arg(long)]
+    dry_run: bool,
+    /// The date, YYYY-MM-DD, of articles that carry none.
+    #[arg(long)]
+    date: Option<chrono::NaiveDate>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => run_build(args),
         Command::Init(args) => run_init(args),
         Command::New(args) => run_new(args),
+        Command::Import(args) => run_import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -92,6 +117,7 @@ fn run_build(args: BuildArgs) -> Result<(), Error> {
         out: args.out,
         base_url: args.base_url,
         drafts: args.drafts,
+        no_cache: args.no_cache,
     };
     let report = build(&options)?;
     if args.timings {
@@ -105,8 +131,12 @@ fn run_build(args: BuildArgs) -> Result<(), Error> {
     if !report.feeds_written {
         eprintln!("note: no base_url, so feeds and sitemap.xml were skipped (set `base_url` in site.yaml or pass --base-url)");
     }
+    let unchanged = match report.pages_reused {
+        0 => String::new(),
+        reused => format!(" ({reused} unchanged)"),
+    };
     println!(
-        "Built {} briefing{}, {} countr{}, {} topic{}: {} pages in {:.2} s -> {}",
+        "Built {} briefing{}, {} countr{}, {} topic{}: {} pages{unchanged} in {:.2} s -> {}",
         report.briefings,
         plural(report.briefings),
         report.countries,
@@ -144,6 +174,32 @@ fn run_new(args: NewArgs) -> Result<(), Error> {
     let path = scaffold::new_briefing(&args.root, &new)?;
     println!("created {}", display_path(&path));
     Ok(())
+}
+
+fn run_import(args: ImportArgs) -> Result<(), Error> {
+    let options = import::ImportOptions {
+        root: args.root,
+        paths: args.paths,
+        into: args.into,
+        dry_run: args.dry_run,
+        date: args.date,
+    };
+    let mut progress = import::report::Progress::stderr();
+    let report = import::import(&options, &mut |done, total| progress.update(done, total))?;
+    print!("{}", import::report::previews(&report));
+    print!("{}", import::report::table(&report));
+    let failures = report.failures();
+    if failures.is_empty() {
+        return Ok(());
+    }
+    for failure in &failures {
+        eprintln!("{failure}");
+    }
+    Err(Error::Refused(format!(
+        "import: {} file{} failed (listed above); the others were imported",
+        failures.len(),
+        plural(failures.len())
+    )))
 }
 
 #[cfg(test)]

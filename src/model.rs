@@ -5,7 +5,9 @@
 
 use crate::config::SiteConfig;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// Position of an article in `Site::articles` (0 is the newest).
 pub type ArticleId = usize;
@@ -59,8 +61,19 @@ impl BriefingDate {
     }
 }
 
+/// What a link in a briefing's body leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LinkTarget {
+    /// Not a link to a briefing: left alone.
+    Keep,
+    /// A briefing: this URL instead.
+    Rewrite(String),
+    /// A `.md` link to a file that is not a briefing of this build.
+    Missing,
+}
+
 /// Where a briefing came from.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Source {
     /// The outlet's or author's name.
     pub name: String,
@@ -93,8 +106,16 @@ pub struct Article {
     pub source: Option<Source>,
     /// Built only with `--drafts`.
     pub draft: bool,
-    /// The body as HTML. Links in it are relative to the briefing's own page.
-    pub content: String,
+    /// The body as HTML, when it has been rendered (see [`Article::content`]). Links in it are
+    /// relative to the briefing's own page.
+    pub rendered: OnceLock<String>,
+    /// Where the body starts in the source file, to render it again on demand.
+    pub body_start: usize,
+    /// How every `.md` link in the body was resolved, in order: the body's HTML depends on them.
+    pub links: Vec<(String, LinkTarget)>,
+    /// A hash of the body's text: with `links`, it stands for the body's HTML in build-cache
+    /// fingerprints.
+    pub body_hash: u64,
     /// Words in the body.
     pub word_count: usize,
     /// Front-matter keys the schema does not know.
@@ -108,6 +129,26 @@ pub struct Article {
 }
 
 impl Article {
+    /// The body as HTML. A body read from the build cache is rendered from its file the first
+    /// time a page needs it.
+    pub fn content(&self) -> crate::error::Result<&str> {
+        if let Some(html) = self.rendered.get() {
+            return Ok(html);
+        }
+        let bytes = crate::fs::read(&self.path)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let text = crate::load::normalise(text.into_owned());
+        let body = text.get(self.body_start..).unwrap_or("");
+        let resolve = |dest: &str| {
+            self.links
+                .iter()
+                .find(|(seen, _)| seen == dest)
+                .map_or(LinkTarget::Keep, |(_, target)| target.clone())
+        };
+        let html = crate::parse::markdown::render(body, &resolve).html;
+        Ok(self.rendered.get_or_init(|| html))
+    }
+
     /// Minutes to read at 220 words a minute, at least one.
     pub fn reading_minutes(&self) -> usize {
         self.word_count.div_ceil(220).max(1)
@@ -176,6 +217,8 @@ pub struct Site {
     pub config: SiteConfig,
     /// Every briefing, newest first.
     pub articles: Vec<Article>,
+    /// Every article id in order (0, 1, 2...): the home page's list, as term lists are theirs.
+    pub newest: Vec<ArticleId>,
     /// Countries with at least one briefing, by name.
     pub countries: Vec<Term>,
     /// Topics with at least one briefing, by name.

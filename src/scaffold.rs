@@ -55,7 +55,10 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
                 .join(format!("{today}-welcome.md")),
             briefing,
         ),
-        (dir.join(".gitignore"), "public/\n".to_string()),
+        (
+            dir.join(".gitignore"),
+            "public/\n.public.chancery-*\n".to_string(),
+        ),
     ];
     let mut written = Vec::new();
     for (path, text) in files {

@@ -32,6 +32,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/archive_month.html"),
     ),
     ("404.html", include_str!("../templates/404.html")),
+    ("search.html", include_str!("../templates/search.html")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     (
@@ -52,6 +53,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("syntax.css", include_bytes!("../static/syntax.css")),
+    ("search.js", include_bytes!("../static/search.js")),
 ];
 
 /// Where a template or static file came from.
@@ -127,6 +129,24 @@ pub fn static_files(root: &Path) -> Result<Vec<StaticFile>> {
         files.insert(name.clone(), StaticFile::File(name, path));
     }
     Ok(files.into_values().collect())
+}
+
+/// A hash of the static files' names and versions (bytes for defaults, stamps for files), so
+/// the build cache sees a changed stylesheet.
+pub fn static_signature(files: &[StaticFile]) -> u64 {
+    let versions: Vec<(&str, u64)> = files
+        .iter()
+        .map(|file| match file {
+            StaticFile::Default(name, bytes) => (*name, crate::cache::hash_of(bytes)),
+            StaticFile::File(name, path) => {
+                let stamp = std::fs::metadata(path)
+                    .ok()
+                    .map(|m| crate::cache::FileStamp::of(&m));
+                (name.as_str(), crate::cache::hash_of(stamp))
+            }
+        })
+        .collect();
+    crate::cache::hash_of(versions)
 }
 
 /// Files under `dir` (if it exists), by their `/`-separated path relative to it, sorted.

@@ -20,3 +20,15 @@ mod cli;
 
 #[path = "suite/links.rs"]
 mod links;
+
+#[path = "suite/browser.rs"]
+mod browser;
+
+#[path = "suite/search.rs"]
+mod search;
+
+#[path = "suite/cache.rs"]
+mod cache;
+
+#[path = "suite/import.rs"]
+mod import;

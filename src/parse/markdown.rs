@@ -13,16 +13,7 @@ use crate::urls::slugify;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 
-/// What the link resolver says about a link's destination.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkTarget {
-    /// Not a link to a briefing: leave it alone.
-    Keep,
-    /// A briefing: use this URL instead.
-    Rewrite(String),
-    /// A `.md` link to a file that is not a briefing of this build.
-    Missing,
-}
+pub use crate::model::LinkTarget;
 
 /// A rendered body.
 #[derive(Debug, Clone, Default)]

@@ -3,20 +3,28 @@
 //! Two parallel passes. The first reads every file's front matter (cheap), which fixes each
 //! briefing's slug; the second renders the Markdown, which can then turn a link to another
 //! briefing's `.md` file into that briefing's URL. Every problem in every file is collected.
+//!
+//! A file the build cache knows (same size, time and inode) is not read at all: its record
+//! stands in for the front matter, and its body is rendered later only if a page needs it. Its
+//! links are resolved again, though, since another file's slug may have changed; if any link
+//! now leads elsewhere, the file is parsed afresh.
 
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
 
+use crate::cache::{hash_of, BuildCache, CachedBriefing, CachedWarning};
 use crate::countries::{CountryId, Gazetteer};
 use crate::error::{line_column, Diagnostic};
-use crate::load::SourceFile;
-use crate::model::Article;
+use crate::load::{SourceEntry, SourceFile};
+use crate::model::{Article, BriefingDate};
 use crate::urls::{slugify, LinkStyle};
 use front_matter::{FrontMatter, Located};
 use markdown::LinkTarget;
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A briefing as parse leaves it: the article, and the topic names that `index` resolves.
 #[derive(Debug, Clone)]
@@ -36,6 +44,10 @@ pub struct Parsed {
     pub briefings: Vec<ParsedBriefing>,
     /// Errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the next build's cache should know about each built briefing.
+    pub records: Vec<(String, CachedBriefing)>,
+    /// How many files were read and parsed (the others came from the cache).
+    pub files_parsed: usize,
 }
 
 /// How to parse.
@@ -47,50 +59,116 @@ pub struct ParseOptions {
     pub link_style: LinkStyle,
 }
 
-/// A file whose front matter is good, waiting for its body to be rendered. It owns the file's
-/// text, so that the text is freed as soon as its body is rendered (at 100,000 briefings the
-/// sources alone are half a gigabyte).
+/// A briefing whose front matter is known, waiting for its body.
 struct Head {
-    file: SourceFile,
-    front: FrontMatter,
-    /// Byte offset of the body in `file.text`.
-    body_start: usize,
-    body_first_line: usize,
+    entry: SourceEntry,
     slug: String,
+    draft: bool,
     country_ids: Vec<CountryId>,
+    kind: HeadKind,
 }
 
-/// Parses every file.
-pub fn parse_all(files: Vec<SourceFile>, gazetteer: &Gazetteer, options: ParseOptions) -> Parsed {
+enum HeadKind {
+    /// Read and parsed now. It owns the file's text, so the text is freed as soon as its body
+    /// is rendered (at 100,000 briefings the sources alone are half a gigabyte).
+    Fresh {
+        text: String,
+        front: FrontMatter,
+        body_start: usize,
+        body_first_line: usize,
+        warnings: Vec<Diagnostic>,
+    },
+    /// Known to the build cache; not read.
+    Cached(CachedBriefing),
+}
+
+/// Parses every file, using `cache` for the files it knows.
+pub fn parse_all(
+    entries: Vec<SourceEntry>,
+    gazetteer: &Gazetteer,
+    options: ParseOptions,
+    cache: Option<&BuildCache>,
+) -> Parsed {
     let mut parsed = Parsed::default();
-    let heads: Vec<(Option<Head>, Vec<Diagnostic>)> = files
+    let heads: Vec<(Option<Head>, Vec<Diagnostic>)> = entries
         .into_par_iter()
-        .map(|file| parse_head(file, gazetteer))
+        .map(|entry| match cached_head(&entry, cache, gazetteer) {
+            Some(head) => (Some(head), Vec::new()),
+            None => fresh_head(entry, gazetteer),
+        })
         .collect();
     let mut good = Vec::with_capacity(heads.len());
     for (head, diagnostics) in heads {
         parsed.diagnostics.extend(diagnostics);
         good.extend(head);
     }
+    parsed.files_parsed = good
+        .iter()
+        .filter(|h| matches!(h.kind, HeadKind::Fresh { .. }))
+        .count();
     parsed.diagnostics.extend(duplicate_slugs(&good));
-    good.retain(|head| options.drafts || !head.front.draft);
+    let (good, drafts): (Vec<Head>, Vec<Head>) = good
+        .into_iter()
+        .partition(|head| options.drafts || !head.draft);
+    // Drafts left out are remembered too, so the next build need not read them.
+    parsed
+        .records
+        .extend(drafts.iter().filter_map(|h| draft_record(h, gazetteer)));
     let slugs: HashMap<String, String> = good
         .iter()
-        .map(|h| (h.file.relative.clone(), h.slug.clone()))
+        .map(|h| (h.entry.relative.clone(), h.slug.clone()))
         .collect();
-    let bodies: Vec<(ParsedBriefing, Vec<Diagnostic>)> = good
+    let bodies: Vec<Option<Body>> = good
         .into_par_iter()
-        .map(|head| render_body(head, &slugs, options.link_style))
+        .map(|head| body(head, &slugs, options.link_style, gazetteer))
         .collect();
-    for (briefing, diagnostics) in bodies {
-        parsed.diagnostics.extend(diagnostics);
-        parsed.briefings.push(briefing);
+    for mut body in bodies.into_iter().flatten() {
+        parsed.diagnostics.extend(body.diagnostics);
+        body.record.countries = body
+            .briefing
+            .country_ids
+            .iter()
+            .map(|&id| gazetteer.get(id).name.clone())
+            .collect();
+        parsed
+            .records
+            .push((body.briefing.article.relative.clone(), body.record));
+        parsed.briefings.push(body.briefing);
     }
     parsed
 }
 
-/// Front matter, slug and countries of one file.
-fn parse_head(file: SourceFile, gazetteer: &Gazetteer) -> (Option<Head>, Vec<Diagnostic>) {
+/// The head of a file the cache knows, unread; `None` if the cache does not know this version.
+fn cached_head(
+    entry: &SourceEntry,
+    cache: Option<&BuildCache>,
+    gazetteer: &Gazetteer,
+) -> Option<Head> {
+    let cache = cache?;
+    let record = cache.briefings.get(&entry.relative)?;
+    if !cache.trusts(&record.stamp, &entry.stamp) {
+        return None;
+    }
+    let country_ids = record
+        .countries
+        .iter()
+        .map(|name| gazetteer.lookup(name).ok())
+        .collect::<Option<Vec<_>>>()?;
+    Some(Head {
+        entry: entry.clone(),
+        slug: record.slug.clone(),
+        draft: record.draft,
+        country_ids,
+        kind: HeadKind::Cached(record.clone()),
+    })
+}
+
+/// Reads a file and parses its front matter, slug and countries.
+fn fresh_head(entry: SourceEntry, gazetteer: &Gazetteer) -> (Option<Head>, Vec<Diagnostic>) {
+    let file = match entry.read() {
+        Ok(file) => file,
+        Err(diagnostic) => return (None, vec![diagnostic]),
+    };
     let split = match front_matter::split(&file.text, &file.path) {
         Ok(split) => split,
         Err(diagnostic) => return (None, vec![diagnostic]),
@@ -105,12 +183,17 @@ fn parse_head(file: SourceFile, gazetteer: &Gazetteer) -> (Option<Head>, Vec<Dia
     let ok = !diagnostics.iter().any(Diagnostic::is_error);
     let head = match (front, slug) {
         (Some(front), Some(slug)) if ok => Some(Head {
-            file,
-            front,
-            body_start,
-            body_first_line,
+            entry,
             slug,
+            draft: front.draft,
             country_ids,
+            kind: HeadKind::Fresh {
+                text: file.text,
+                front,
+                body_start,
+                body_first_line,
+                warnings: diagnostics.clone(),
+            },
         }),
         _ => None,
     };
@@ -222,12 +305,12 @@ fn duplicate_slugs(heads: &[Head]) -> Vec<Diagnostic> {
         if same.len() > 1 {
             let others: Vec<String> = same
                 .iter()
-                .filter(|o| o.file.path != head.file.path)
-                .map(|o| crate::error::display_path(&o.file.path))
+                .filter(|o| o.entry.path != head.entry.path)
+                .map(|o| crate::error::display_path(&o.entry.path))
                 .collect();
             diagnostics.push(
                 Diagnostic::error(
-                    &head.file.path,
+                    &head.entry.path,
                     format!("slug `{}` is also used by {}", head.slug, others.join(", ")),
                 )
                 .at_line(1)
@@ -238,61 +321,257 @@ fn duplicate_slugs(heads: &[Head]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Renders one body and assembles the article.
-fn render_body(
+/// The cache record of a draft that is not built: enough to recognise and skip it.
+fn draft_record(head: &Head, gazetteer: &Gazetteer) -> Option<(String, CachedBriefing)> {
+    let HeadKind::Fresh {
+        front, warnings, ..
+    } = &head.kind
+    else {
+        let HeadKind::Cached(record) = &head.kind else {
+            return None;
+        };
+        return Some((head.entry.relative.clone(), record.clone()));
+    };
+    let record = CachedBriefing {
+        stamp: head.entry.stamp,
+        slug: head.slug.clone(),
+        title: front.title.clone(),
+        date: front.date.rfc3339(),
+        has_time: front.date.has_time,
+        dateline: None,
+        summary: String::new(),
+        source: None,
+        draft: true,
+        word_count: 0,
+        extra: Default::default(),
+        countries: head
+            .country_ids
+            .iter()
+            .map(|&id| gazetteer.get(id).name.clone())
+            .collect(),
+        topics: Vec::new(),
+        body_start: 0,
+        body_hash: 0,
+        links: Vec::new(),
+        warnings: warnings
+            .iter()
+            .map(CachedWarning::from_diagnostic)
+            .collect(),
+    };
+    Some((head.entry.relative.clone(), record))
+}
+
+/// A briefing with its body dealt with.
+struct Body {
+    briefing: ParsedBriefing,
+    diagnostics: Vec<Diagnostic>,
+    record: CachedBriefing,
+}
+
+/// Renders a fresh body, or checks that a cached one's links still lead where they did (and
+/// parses the file afresh if not). `None` only if a cached file vanished or changed meanwhile.
+fn body(
     head: Head,
     slugs: &HashMap<String, String>,
     style: LinkStyle,
-) -> (ParsedBriefing, Vec<Diagnostic>) {
+    gazetteer: &Gazetteer,
+) -> Option<Body> {
     let Head {
-        file,
-        front,
-        body_start,
-        body_first_line,
+        entry,
         slug,
         country_ids,
+        kind,
+        ..
     } = head;
-    let text = &file.text[body_start..];
-    let resolve = |dest: &str| resolve_link(&file.relative, dest, slugs, style);
-    let body = markdown::render(text, &resolve);
-    let diagnostics = body
-        .missing_links
-        .iter()
-        .map(|(dest, offset)| {
+    match kind {
+        HeadKind::Cached(record) => {
+            let unchanged = record
+                .links
+                .iter()
+                .all(|(dest, target)| resolve_link(&entry.relative, dest, slugs, style) == *target);
+            if unchanged {
+                return Some(from_record(entry, record, country_ids));
+            }
+            // Read again because a link changed: the front matter's warnings were not shown in
+            // the first pass (the cache stood in), so show them now.
+            match fresh_head(entry, gazetteer) {
+                (Some(head), front_warnings) => {
+                    let mut body = body(head, slugs, style, gazetteer)?;
+                    body.diagnostics.splice(0..0, front_warnings);
+                    Some(body)
+                }
+                _ => None,
+            }
+        }
+        HeadKind::Fresh {
+            text,
+            front,
+            body_start,
+            body_first_line,
+            warnings,
+        } => {
+            let fresh = FreshBody {
+                entry,
+                slug,
+                country_ids,
+                text,
+                front,
+                body_start,
+                body_first_line,
+                warnings,
+            };
+            Some(fresh.render(slugs, style))
+        }
+    }
+}
+
+/// The parts of a fresh head that rendering needs.
+struct FreshBody {
+    entry: SourceEntry,
+    slug: String,
+    country_ids: Vec<CountryId>,
+    text: String,
+    front: FrontMatter,
+    body_start: usize,
+    body_first_line: usize,
+    warnings: Vec<Diagnostic>,
+}
+
+impl FreshBody {
+    /// Renders the Markdown and assembles the article and its cache record.
+    fn render(self, slugs: &HashMap<String, String>, style: LinkStyle) -> Body {
+        let text = &self.text[self.body_start..];
+        let links = RefCell::new(Vec::new());
+        let resolve = |dest: &str| {
+            let target = resolve_link(&self.entry.relative, dest, slugs, style);
+            if target != LinkTarget::Keep {
+                links.borrow_mut().push((dest.to_string(), target.clone()));
+            }
+            target
+        };
+        let rendered = markdown::render(text, &resolve);
+        let path = &self.entry.path;
+        let link_warnings = rendered.missing_links.iter().map(|(dest, offset)| {
             let (line, column) = line_column(text, *offset);
-            Diagnostic::warning(&file.path, format!("link to `{dest}`: no such briefing"))
-                .at(line + body_first_line - 1, column)
+            Diagnostic::warning(path, format!("link to `{dest}`: no such briefing"))
+                .at(line + self.body_first_line - 1, column)
                 .hint("links to other briefings name their file, relative to this one")
+        });
+        // The front matter's warnings were shown by the first pass; the record keeps them all.
+        let diagnostics: Vec<Diagnostic> = link_warnings.collect();
+        let mut kept = self.warnings;
+        kept.extend(diagnostics.iter().cloned());
+        let front = self.front;
+        let summary = front
+            .summary
+            .unwrap_or_else(|| markdown::shorten(&rendered.first_paragraph, 280));
+        let article = Article {
+            path: self.entry.path.clone(),
+            relative: self.entry.relative.clone(),
+            slug: self.slug,
+            title: front.title,
+            date: front.date,
+            date_display: front.date.display(),
+            date_iso: front.date.rfc3339(),
+            dateline: front.dateline,
+            summary,
+            source: front.source,
+            draft: front.draft,
+            rendered: OnceLock::from(rendered.html),
+            body_start: self.body_start,
+            links: links.into_inner(),
+            body_hash: hash_of(text),
+            word_count: rendered.word_count,
+            extra: front.extra,
+            countries: Vec::new(),
+            topics: Vec::new(),
+            related: Vec::new(),
+        };
+        let record = CachedBriefing {
+            stamp: self.entry.stamp,
+            slug: article.slug.clone(),
+            title: article.title.clone(),
+            date: article.date_iso.clone(),
+            has_time: article.date.has_time,
+            dateline: article.dateline.clone(),
+            summary: article.summary.clone(),
+            source: article.source.clone(),
+            draft: article.draft,
+            word_count: article.word_count,
+            extra: article.extra.clone(),
+            countries: Vec::new(),
+            topics: front.topics.iter().map(|t| t.value.clone()).collect(),
+            body_start: article.body_start,
+            body_hash: article.body_hash,
+            links: article.links.clone(),
+            warnings: kept.iter().map(CachedWarning::from_diagnostic).collect(),
+        };
+        let briefing = ParsedBriefing {
+            article,
+            country_ids: self.country_ids,
+            topic_names: front.topics,
+        };
+        Body {
+            briefing,
+            diagnostics,
+            record,
+        }
+    }
+}
+
+/// A briefing from its cache record; its body is rendered when a page needs it.
+fn from_record(entry: SourceEntry, record: CachedBriefing, country_ids: Vec<CountryId>) -> Body {
+    let date = chrono::DateTime::parse_from_rfc3339(&record.date)
+        .map(|at| BriefingDate {
+            at,
+            has_time: record.has_time,
         })
-        .collect();
-    let summary = front
-        .summary
-        .unwrap_or_else(|| markdown::shorten(&body.first_paragraph, 280));
+        .unwrap_or_else(|_| BriefingDate::placeholder());
     let article = Article {
-        path: file.path,
-        relative: file.relative,
-        slug,
-        title: front.title,
-        date: front.date,
-        date_display: front.date.display(),
-        date_iso: front.date.rfc3339(),
-        dateline: front.dateline,
-        summary,
-        source: front.source,
-        draft: front.draft,
-        content: body.html,
-        word_count: body.word_count,
-        extra: front.extra,
+        path: entry.path.clone(),
+        relative: entry.relative.clone(),
+        slug: record.slug.clone(),
+        title: record.title.clone(),
+        date,
+        date_display: date.display(),
+        date_iso: record.date.clone(),
+        dateline: record.dateline.clone(),
+        summary: record.summary.clone(),
+        source: record.source.clone(),
+        draft: record.draft,
+        rendered: OnceLock::new(),
+        body_start: record.body_start,
+        links: record.links.clone(),
+        body_hash: record.body_hash,
+        word_count: record.word_count,
+        extra: record.extra.clone(),
         countries: Vec::new(),
         topics: Vec::new(),
         related: Vec::new(),
     };
-    let briefing = ParsedBriefing {
-        article,
-        country_ids,
-        topic_names: front.topics,
-    };
-    (briefing, diagnostics)
+    let topic_names = record
+        .topics
+        .iter()
+        .map(|t| Located {
+            value: t.clone(),
+            line: 1,
+            column: 1,
+        })
+        .collect();
+    let diagnostics = record
+        .warnings
+        .iter()
+        .map(|w| w.to_diagnostic(&entry.path))
+        .collect();
+    Body {
+        briefing: ParsedBriefing {
+            article,
+            country_ids,
+            topic_names,
+        },
+        diagnostics,
+        record,
+    }
 }
 
 /// Where a link in the briefing at `from` (relative to content/) leads.

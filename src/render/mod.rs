@@ -3,6 +3,7 @@
 //! The list of pages is made first (cheap), then pages render in parallel through one compiled
 //! Tera instance and go straight to the writer, so the whole site is never held in memory.
 
+pub mod fingerprint;
 pub mod templates;
 pub mod views;
 
@@ -12,7 +13,7 @@ use crate::theme::TemplateSource;
 use crate::urls::{dirs, LinkStyle, Linker, PageDir};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera};
 use views::Views;
 
@@ -41,6 +42,8 @@ pub enum Page {
     Month(usize, usize),
     /// The not-found page.
     NotFound,
+    /// The search page (its index is written by `crate::search`).
+    Search,
 }
 
 /// An Atom feed.
@@ -88,6 +91,7 @@ pub fn pages(site: &Site) -> Vec<Page> {
         pages.extend((0..year.months.len()).map(|m| Page::Month(y, m)));
     }
     pages.push(Page::NotFound);
+    pages.push(Page::Search);
     pages
 }
 
@@ -118,6 +122,7 @@ impl Page {
             Page::Year(y) => dirs::year(site.years[y].year),
             Page::Month(y, m) => dirs::month(site.years[y].year, site.years[y].months[m].month),
             Page::NotFound => PageDir::root(),
+            Page::Search => dirs::search(),
         }
     }
 
@@ -142,6 +147,7 @@ impl Page {
             Page::Year(_) => "archive_year.html",
             Page::Month(..) => "archive_month.html",
             Page::NotFound => "404.html",
+            Page::Search => "search.html",
         }
     }
 
@@ -150,36 +156,223 @@ impl Page {
     }
 }
 
-/// Renders every page (and, with a base URL, feeds and the sitemap) into `sink`. Returns how many
-/// files were written.
+/// What the render stage did.
+#[derive(Debug, Default)]
+pub struct RenderReport {
+    /// Files rendered and written.
+    pub written: usize,
+    /// Pages taken unchanged from the previous build.
+    pub reused: usize,
+}
+
+/// The previous build's pages, for the build cache.
+pub struct Reuse<'a> {
+    /// Their fingerprints by output path.
+    pub previous: &'a HashMap<String, u64>,
+    /// Puts the previous build's file at this output path into the new output; false if it
+    /// cannot (then the page is rendered).
+    pub link: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// Every page and feed of a build, with fingerprints: what `render_site` will produce.
+pub struct Plan {
+    pages: Vec<(Page, String, Option<u64>)>,
+    feeds: Vec<PlannedFeed>,
+    /// Whether a sitemap is written (with a base URL).
+    sitemap: bool,
+}
+
+/// A feed with its folder, entries and fingerprint.
+struct PlannedFeed {
+    feed: Feed,
+    dir: PageDir,
+    entries: Vec<ArticleId>,
+    path: String,
+    fingerprint: u64,
+}
+
+impl Plan {
+    /// Lists the site's pages and feeds and fingerprints them. `settings` is a hash of
+    /// everything besides the site that pages depend on (version, options, templates).
+    pub fn new(site: &Site, settings: u64) -> Self {
+        let fingerprints = fingerprint::Fingerprints::new(site, settings);
+        let pages = pages(site)
+            .into_par_iter()
+            .map(|page| {
+                let fingerprint = fingerprints.page(site, &page);
+                (page, page.output_path(site), fingerprint)
+            })
+            .collect();
+        let feeds = match site.config.base_url {
+            None => Vec::new(),
+            Some(_) => feeds(site)
+                .into_iter()
+                .map(|feed| {
+                    let (dir, entries) = feed_entries(site, feed);
+                    let path = dir.file("atom.xml");
+                    let fingerprint = fingerprints.feed(site, feed, &path, &entries);
+                    PlannedFeed {
+                        feed,
+                        dir,
+                        entries,
+                        path,
+                        fingerprint,
+                    }
+                })
+                .collect(),
+        };
+        let sitemap = site.config.base_url.is_some();
+        Plan {
+            pages,
+            feeds,
+            sitemap,
+        }
+    }
+
+    /// Fingerprints by output path, of every page and feed that has one.
+    pub fn fingerprints(&self) -> HashMap<String, u64> {
+        let pages = self
+            .pages
+            .iter()
+            .filter_map(|(_, path, fingerprint)| Some((path.clone(), (*fingerprint)?)));
+        let feeds = self.feeds.iter().map(|f| (f.path.clone(), f.fingerprint));
+        pages.chain(feeds).collect()
+    }
+
+    /// True when the previous build made exactly this site: every page and feed it had is
+    /// here with the same fingerprint, and nothing else. (Pages without fingerprints are
+    /// functions of the fingerprinted ones' data.)
+    pub fn matches(&self, previous: &HashMap<String, u64>) -> bool {
+        let fingerprinted = self.pages.iter().filter(|(_, _, f)| f.is_some()).count();
+        fingerprinted + self.feeds.len() == previous.len()
+            && self
+                .pages
+                .iter()
+                .all(|(_, path, fingerprint)| match fingerprint {
+                    Some(fingerprint) => previous.get(path) == Some(fingerprint),
+                    None => true,
+                })
+            && self
+                .feeds
+                .iter()
+                .all(|f| previous.get(&f.path) == Some(&f.fingerprint))
+    }
+
+    /// Output paths of every page, feed and the sitemap.
+    pub fn output_paths(&self) -> impl Iterator<Item = &str> {
+        let pages = self.pages.iter().map(|(_, path, _)| path.as_str());
+        let sitemap = self.sitemap.then_some("sitemap.xml");
+        pages
+            .chain(self.feeds.iter().map(|f| f.path.as_str()))
+            .chain(sitemap)
+    }
+}
+
+/// Renders every page of `plan` (and, with a base URL, feeds and the sitemap) into `sink`,
+/// reusing the previous build's pages whose fingerprints are unchanged.
 pub fn render_site(
     site: &Site,
     tera: &Tera,
     sources: &BTreeMap<String, TemplateSource>,
     options: RenderOptions,
     sink: Sink,
-) -> Result<usize> {
+    plan: &Plan,
+    reuse: Option<&Reuse>,
+) -> Result<RenderReport> {
     let renderer = Renderer::new(site, tera, options);
-    let pages = pages(site);
     let render_error = |e: tera::Error| Error::Invalid(vec![templates::diagnostic(&e, sources)]);
-    pages.par_iter().try_for_each(|page| {
-        let html = renderer.render_page(page).map_err(render_error)?;
-        sink(&page.output_path(site), html.as_bytes())
-    })?;
-    let mut written = pages.len();
+    let reused = |path: &str, fingerprint: Option<u64>| match (fingerprint, reuse) {
+        (Some(fingerprint), Some(reuse)) => {
+            reuse.previous.get(path) == Some(&fingerprint) && (reuse.link)(path)
+        }
+        _ => false,
+    };
+    let outcomes = plan
+        .pages
+        .par_iter()
+        .map(|(page, path, fingerprint)| {
+            let was_reused = reused(path, *fingerprint);
+            if !was_reused {
+                if let Page::Briefing(id) = page {
+                    site.articles[*id].content()?;
+                }
+                let html = renderer.render_page(page).map_err(render_error)?;
+                sink(path, html.as_bytes())?;
+            }
+            Ok(was_reused)
+        })
+        .collect::<Result<Vec<bool>>>()?;
+    // The search index is not counted as pages: it is data for search/index.html.
+    crate::search::write_index(site, options.link_style, sink)?;
+    let mut report = RenderReport::default();
+    report.count(outcomes);
     if let Some(base_url) = &site.config.base_url {
-        let feeds = feeds(site);
-        feeds.par_iter().try_for_each(|feed| {
-            let (path, xml) =
-                render_feed(site, tera, options, base_url, *feed).map_err(render_error)?;
-            sink(&path, xml.as_bytes())
-        })?;
+        let outcomes = plan
+            .feeds
+            .par_iter()
+            .map(|planned| {
+                let was_reused = reused(&planned.path, Some(planned.fingerprint));
+                if !was_reused {
+                    for &id in &planned.entries {
+                        site.articles[id].content()?;
+                    }
+                    let xml = render_feed(
+                        site,
+                        tera,
+                        options,
+                        base_url,
+                        planned.feed,
+                        &planned.dir,
+                        &planned.entries,
+                    )
+                    .map_err(render_error)?;
+                    sink(&planned.path, xml.as_bytes())?;
+                }
+                Ok(was_reused)
+            })
+            .collect::<Result<Vec<bool>>>()?;
+        report.count(outcomes);
+        let pages: Vec<Page> = plan.pages.iter().map(|(page, _, _)| *page).collect();
         let sitemap =
             render_sitemap(site, tera, options, base_url, &pages).map_err(render_error)?;
         sink("sitemap.xml", sitemap.as_bytes())?;
-        written += feeds.len() + 1;
+        report.written += 1;
     }
-    Ok(written)
+    Ok(report)
+}
+
+impl RenderReport {
+    fn count(&mut self, outcomes: Vec<bool>) {
+        let reused = outcomes.iter().filter(|r| **r).count();
+        self.reused += reused;
+        self.written += outcomes.len() - reused;
+    }
+}
+
+/// A feed's folder and the briefings it lists, newest first, up to `feed_limit`.
+fn feed_entries(site: &Site, feed: Feed) -> (PageDir, Vec<ArticleId>) {
+    let limit = site.config.feed_limit;
+    let (dir, ids): (PageDir, Vec<ArticleId>) = match feed {
+        Feed::All => (
+            PageDir::root(),
+            (0..site.articles.len().min(limit)).collect(),
+        ),
+        Feed::Country(t) => {
+            let term = &site.countries[t];
+            (
+                dirs::country(&term.slug),
+                term.articles.iter().take(limit).copied().collect(),
+            )
+        }
+        Feed::Topic(t) => {
+            let term = &site.topics[t];
+            (
+                dirs::topic(&term.slug),
+                term.articles.iter().take(limit).copied().collect(),
+            )
+        }
+    };
+    (dir, ids)
 }
 
 /// Renders pages of one site through one Tera instance, reusing what pages share: the `site`
@@ -240,7 +433,7 @@ fn fill_page_context(
     let per = site.config.paginate;
     let title = match *page {
         Page::Home(n) => {
-            list_context(views, context, &PageDir::root(), n, per, &all_ids(site))?;
+            list_context(views, context, &PageDir::root(), n, per, &site.newest)?;
             with_page_number(&site.config.title, n)
         }
         Page::Briefing(id) => {
@@ -359,6 +552,13 @@ fn fill_page_context(
             format!("{} {}", month_name(month.month), year.year)
         }
         Page::NotFound => "Page not found".to_string(),
+        Page::Search => {
+            context.insert(
+                "search",
+                &crate::search::SearchPage::new(site, &views.linker),
+            );
+            "Search".to_string()
+        }
     };
     Ok(title)
 }
@@ -387,10 +587,6 @@ fn briefing_breadcrumbs(views: &Views, id: ArticleId) -> Vec<Crumb> {
             url: views.linker.page(&dirs::month(year, month)),
         },
     ]
-}
-
-fn all_ids(site: &Site) -> Vec<ArticleId> {
-    (0..site.articles.len()).collect()
 }
 
 /// `articles` and `paginator` for page `n` of the list `ids` living in `dir`.
@@ -554,34 +750,20 @@ fn render_feed(
     options: RenderOptions,
     base_url: &str,
     feed: Feed,
-) -> tera::TeraResult<(String, String)> {
+    dir: &PageDir,
+    ids: &[ArticleId],
+) -> tera::TeraResult<String> {
     let views = Views::absolute(site, options.link_style, base_url);
-    let (dir, name, ids): (PageDir, String, &[ArticleId]) = match feed {
-        Feed::All => (PageDir::root(), site.config.title.clone(), &[]),
-        Feed::Country(t) => (
-            dirs::country(&site.countries[t].slug),
-            format!("{} — {}", site.countries[t].name, site.config.title),
-            &site.countries[t].articles,
-        ),
-        Feed::Topic(t) => (
-            dirs::topic(&site.topics[t].slug),
-            format!("{} — {}", site.topics[t].name, site.config.title),
-            &site.topics[t].articles,
-        ),
+    let name = match feed {
+        Feed::All => site.config.title.clone(),
+        Feed::Country(t) => format!("{} — {}", site.countries[t].name, site.config.title),
+        Feed::Topic(t) => format!("{} — {}", site.topics[t].name, site.config.title),
     };
-    let all;
-    let ids = if feed == Feed::All {
-        all = all_ids(site);
-        &all[..]
-    } else {
-        ids
-    };
-    let ids = &ids[..ids.len().min(site.config.feed_limit)];
     let entries = ids
         .iter()
         .map(|&id| FeedEntry {
             card: views.card(id),
-            content: &site.articles[id].content,
+            content: site.articles[id].rendered.get().map_or("", String::as_str),
             source: site.articles[id].source.as_ref(),
         })
         .collect();
@@ -593,14 +775,14 @@ fn render_feed(
     let view = FeedView {
         title: name,
         url: views.linker.file(&path),
-        page_url: views.linker.page(&dir),
+        page_url: views.linker.page(dir),
         updated,
         entries,
     };
     let mut context = Context::new();
     context.insert("site", &views.site());
     context.insert("feed", &view);
-    Ok((path, tera.render("atom.xml", &context)?))
+    tera.render("atom.xml", &context)
 }
 
 #[derive(Serialize)]
@@ -619,7 +801,7 @@ fn render_sitemap(
     let views = Views::absolute(site, options.link_style, base_url);
     let entries: Vec<SitemapEntry> = pages
         .iter()
-        .filter(|p| **p != Page::NotFound)
+        .filter(|p| !matches!(p, Page::NotFound | Page::Search))
         .map(|page| SitemapEntry {
             loc: views.linker.page(&page.dir(site)),
             lastmod: match page {

@@ -43,6 +43,8 @@ pub struct Nav {
     pub topics: String,
     /// The archive.
     pub archive: String,
+    /// The search page.
+    pub search: String,
     /// The whole-archive Atom feed, when feeds are written.
     pub feed: Option<String>,
 }
@@ -307,6 +309,7 @@ impl<'s> Views<'s> {
             countries: self.linker.page(&dirs::countries()),
             topics: self.linker.page(&dirs::topics()),
             archive: self.linker.page(&dirs::archive()),
+            search: self.linker.page(&dirs::search()),
             feed: self.feeds.then(|| self.linker.file("atom.xml")),
         }
     }
@@ -397,7 +400,8 @@ impl<'s> Views<'s> {
         let article: &'s Article = &self.site.articles[id];
         ArticleView {
             card: self.card(id),
-            content: &article.content,
+            // The renderer has rendered the body before it builds this view.
+            content: article.rendered.get().map_or("", String::as_str),
             word_count: article.word_count,
             source: article.source.as_ref(),
             extra: &article.extra,

@@ -556,7 +556,8 @@ fn archive_static_files_replace_and_extend_the_defaults() {
         site.out().join("syntax.css").is_file(),
         "other defaults stay"
     );
-    assert_eq!(report.static_files, 3);
+    // style.css (replaced), syntax.css and search.js (defaults), img/logo.svg (added).
+    assert_eq!(report.static_files, 4);
 }
 
 #[test]
