@@ -294,9 +294,11 @@ fn write_site(
     };
     let sink = |path: &str, bytes: &[u8]| output.write_file(path, bytes);
     let link = |path: &str| output.link_previous(path);
+    let link_tree = |path: &str| output.link_previous_tree(path);
     let reuse = setup.cache.as_ref().map(|cache| render::Reuse {
         previous: &cache.pages,
         link: &link,
+        link_tree: &link_tree,
     });
     let rendered = render::render_site(
         site,

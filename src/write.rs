@@ -44,6 +44,31 @@ impl Output {
         &self.build_id
     }
 
+    /// Puts every file under the previous output's folder `relative` into this output, as hard
+    /// links. False if the folder is missing or any file cannot be linked.
+    pub fn link_previous_tree(&self, relative: &str) -> bool {
+        let root = self.out.join(relative);
+        if !root.is_dir() {
+            return false;
+        }
+        let linked = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .all(|entry| match entry {
+                Ok(entry) if entry.file_type().is_file() => {
+                    let inner = entry.path().strip_prefix(&self.out).unwrap_or(entry.path());
+                    self.link_previous(&inner.to_string_lossy())
+                }
+                Ok(_) => true,
+                Err(_) => false,
+            });
+        if !linked {
+            // The caller writes the folder afresh; writing into a linked file would change the
+            // previous output's copy too, so none may stay.
+            let _ = std::fs::remove_dir_all(self.staging.join(relative));
+        }
+        linked
+    }
+
     /// Puts the previous output's file at `relative` into this output, as a hard link (no copy).
     /// False if there is no such file or it cannot be linked.
     pub fn link_previous(&self, relative: &str) -> bool {

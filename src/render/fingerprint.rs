@@ -46,6 +46,11 @@ impl Fingerprints {
         }
     }
 
+    /// The search index's fingerprint: every briefing's page data, in order.
+    pub fn search(&self) -> u64 {
+        hash_of((self.global, &self.articles))
+    }
+
     /// The page's fingerprint, or `None` for pages that are always rendered.
     pub fn page(&self, site: &Site, page: &Page) -> Option<u64> {
         let per = site.config.paginate;

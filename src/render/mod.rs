@@ -172,6 +172,8 @@ pub struct Reuse<'a> {
     /// Puts the previous build's file at this output path into the new output; false if it
     /// cannot (then the page is rendered).
     pub link: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The same for every file under a folder of the output; false if any cannot be.
+    pub link_tree: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
 /// Every page and feed of a build, with fingerprints: what `render_site` will produce.
@@ -180,7 +182,12 @@ pub struct Plan {
     feeds: Vec<PlannedFeed>,
     /// Whether a sitemap is written (with a base URL).
     sitemap: bool,
+    /// Fingerprint of the search index: what every briefing shows, in order.
+    search: u64,
 }
+
+/// The search index is fingerprinted under the path of its manifest.
+const SEARCH_MANIFEST: &str = "search/meta.js";
 
 /// A feed with its folder, entries and fingerprint.
 struct PlannedFeed {
@@ -226,6 +233,7 @@ impl Plan {
             pages,
             feeds,
             sitemap,
+            search: fingerprints.search(),
         }
     }
 
@@ -236,7 +244,8 @@ impl Plan {
             .iter()
             .filter_map(|(_, path, fingerprint)| Some((path.clone(), (*fingerprint)?)));
         let feeds = self.feeds.iter().map(|f| (f.path.clone(), f.fingerprint));
-        pages.chain(feeds).collect()
+        let search = (SEARCH_MANIFEST.to_string(), self.search);
+        pages.chain(feeds).chain(std::iter::once(search)).collect()
     }
 
     /// True when the previous build made exactly this site: every page and feed it had is
@@ -244,7 +253,8 @@ impl Plan {
     /// functions of the fingerprinted ones' data.)
     pub fn matches(&self, previous: &HashMap<String, u64>) -> bool {
         let fingerprinted = self.pages.iter().filter(|(_, _, f)| f.is_some()).count();
-        fingerprinted + self.feeds.len() == previous.len()
+        fingerprinted + self.feeds.len() + 1 == previous.len()
+            && previous.get(SEARCH_MANIFEST) == Some(&self.search)
             && self
                 .pages
                 .iter()
@@ -302,8 +312,17 @@ pub fn render_site(
             Ok(was_reused)
         })
         .collect::<Result<Vec<bool>>>()?;
-    // The search index is not counted as pages: it is data for search/index.html.
-    crate::search::write_index(site, options.link_style, sink)?;
+    // The search index is not counted as pages: it is data for search/index.html. Rebuilding it
+    // needs every body, so it is reused whole when no briefing changed.
+    let search_reused = match reuse {
+        Some(reuse) if reuse.previous.get(SEARCH_MANIFEST) == Some(&plan.search) => {
+            (reuse.link_tree)("search")
+        }
+        _ => false,
+    };
+    if !search_reused {
+        crate::search::write_index(site, options.link_style, sink)?;
+    }
     let mut report = RenderReport::default();
     report.count(outcomes);
     if let Some(base_url) = &site.config.base_url {
