@@ -51,7 +51,7 @@ impl Output {
         if !root.is_dir() {
             return false;
         }
-        let linked = walkdir::WalkDir::new(&root)
+        walkdir::WalkDir::new(&root)
             .into_iter()
             .all(|entry| match entry {
                 Ok(entry) if entry.file_type().is_file() => {
@@ -60,13 +60,7 @@ impl Output {
                 }
                 Ok(_) => true,
                 Err(_) => false,
-            });
-        if !linked {
-            // The caller writes the folder afresh; writing into a linked file would change the
-            // previous output's copy too, so none may stay.
-            let _ = std::fs::remove_dir_all(self.staging.join(relative));
-        }
-        linked
+            })
     }
 
     /// Puts the previous output's file at `relative` into this output, as a hard link (no copy).
@@ -87,6 +81,9 @@ impl Output {
     /// Writes one file, `relative` to the output root (always `/`-separated, never climbing).
     pub fn write_file(&self, relative: &str, bytes: &[u8]) -> Result<()> {
         let path = self.staged_path(relative)?;
+        // The path may hold a hard link to the previous output's file (reused, then written
+        // afresh); writing through the link would change the previous output's copy too.
+        let _ = std::fs::remove_file(&path);
         crate::fs::write(&path, bytes)
     }
 

@@ -188,6 +188,8 @@ pub struct Plan {
 
 /// The search index is fingerprinted under the path of its manifest.
 const SEARCH_MANIFEST: &str = "search/meta.js";
+/// The folders of the search index's data, beside the manifest (the search page is not data).
+const SEARCH_DATA: [&str; 3] = ["search/terms", "search/docs", "search/facets"];
 
 /// A feed with its folder, entries and fingerprint.
 struct PlannedFeed {
@@ -316,7 +318,8 @@ pub fn render_site(
     // needs every body, so it is reused whole when no briefing changed.
     let search_reused = match reuse {
         Some(reuse) if reuse.previous.get(SEARCH_MANIFEST) == Some(&plan.search) => {
-            (reuse.link_tree)("search")
+            SEARCH_DATA.iter().all(|folder| (reuse.link_tree)(folder))
+                && (reuse.link)(SEARCH_MANIFEST)
         }
         _ => false,
     };
