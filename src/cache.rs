@@ -9,7 +9,10 @@
 //! - for every page, a fingerprint of everything the page shows. A page whose fingerprint is
 //!   unchanged is hard-linked from the previous output instead of rendered.
 //!
-//! The cache is used only when it was made by this version of chancery, with the same settings,
+//! A draft that is not built gets a short record (stamp, slug, title, warnings): enough to skip
+//! reading it next time.
+//!
+//! The cache is used only when it was made by this version of chancery (this very binary), with the same settings,
 //! for the output folder that is there now (the output's marker holds the same build id).
 //! Anything else, or `--no-cache`, means a full build; the output is the same either way.
 
@@ -167,7 +170,7 @@ impl BuildCache {
     /// Writes the cache beside `out` (through a temporary file, so it is whole or absent).
     pub fn save(&self, out: &Path) -> crate::error::Result<()> {
         let path = cache_path(out);
-        let temporary = path.with_extension("tmp");
+        let temporary = crate::write::sibling(out, "chancery-cache.tmp");
         let bytes = serde_json::to_vec(self).expect("the cache serialises");
         crate::fs::write(&temporary, &bytes)?;
         crate::fs::rename(&temporary, &path)
@@ -198,10 +201,7 @@ impl BuildCache {
 
 /// `.<name>.chancery-cache` beside the output.
 pub fn cache_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.chancery-cache"))
+    crate::write::sibling(out, "chancery-cache")
 }
 
 /// A stable 64-bit hash (the same on every run of one chancery binary).

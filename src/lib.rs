@@ -6,8 +6,9 @@
 //! load -> parse -> index -> render -> write
 //! ```
 //!
-//! [`build`] runs them in order. Only `load` (and the theme loader) read the disk; only `write`
-//! writes to it.
+//! [`build`] runs them in order. Reading the disk is `load`'s and `parse`'s job (and the
+//! theme's; a cached briefing's body is read again when a page needs it); writing is `write`'s,
+//! plus the build cache saved beside the output (see `cache`).
 
 #![warn(missing_docs)]
 
@@ -192,10 +193,13 @@ impl Setup {
             Some(_) => LinkStyle::Pretty,
             None => LinkStyle::Explicit,
         };
-        let out = options.out_dir();
+        let out = named_output(options.out_dir());
+        // The binary's own stamp stands for its code: a rebuilt chancery of the same version may
+        // render differently, so it must not reuse pages.
         let cache_key = format!(
-            "chancery {} {:?} drafts={} {:?}",
+            "chancery {} {:?} {:?} drafts={} {:?}",
             env!("CARGO_PKG_VERSION"),
+            binary_stamp(),
             config,
             options.drafts,
             link_style
@@ -236,8 +240,10 @@ impl Theme {
             .iter()
             .map(|(name, source)| (name.as_str(), source.text.as_str()))
             .collect();
-        let settings = cache::hash_of((cache_key, texts));
         let static_signature = theme::static_signature(&static_files);
+        // A static file can stand where a page would be written: a change to the static files
+        // makes every page count as changed, so none is reused across it.
+        let settings = cache::hash_of((cache_key, texts, static_signature));
         Ok(Theme {
             sources,
             tera,
@@ -274,10 +280,31 @@ impl Written {
 fn up_to_date(setup: &Setup, theme: &Theme, plan: &render::Plan) -> Option<String> {
     use rayon::prelude::*;
     let cache = setup.cache.as_ref()?;
-    let same = cache.static_files == theme.static_signature && plan.matches(&cache.pages);
-    let paths: Vec<&str> = plan.output_paths().collect();
+    let racy_limit = cache.started_ns - cache::RACY_MARGIN_NS;
+    let same = cache.static_files == theme.static_signature
+        && theme::newest_static_change(&theme.static_files) < racy_limit
+        && plan.matches(&cache.pages);
+    let statics = theme.static_files.iter().map(|f| f.output_path());
+    let paths: Vec<&str> = plan.output_paths().chain(statics).collect();
     let all_there = same && paths.par_iter().all(|path| setup.out.join(path).is_file());
     all_there.then(|| cache.build_id.clone())
+}
+
+/// The output folder with a name of its own (`--out .` becomes the folder's real path), so the
+/// staging folder and cache can sit beside it.
+fn named_output(out: PathBuf) -> PathBuf {
+    match out.file_name() {
+        Some(_) => out,
+        None => out.canonicalize().unwrap_or(out),
+    }
+}
+
+/// The running binary's size, time and inode, if it can be read.
+fn binary_stamp() -> Option<cache::FileStamp> {
+    let exe = std::env::current_exe().ok()?;
+    std::fs::metadata(exe)
+        .ok()
+        .map(|m| cache::FileStamp::of(&m))
 }
 
 /// Renders into a staging folder and swaps it in; unchanged pages are hard-linked from the

@@ -59,7 +59,7 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Walks `<root>/content` and reads every briefing in it.
+/// Walks `<root>/content` and lists every briefing in it, with its stamp (nothing is read yet).
 pub fn load_content(root: &Path) -> Loaded {
     let content = root.join(CONTENT_DIR);
     let mut loaded = Loaded::default();

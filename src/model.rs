@@ -139,6 +139,12 @@ impl Article {
         let text = String::from_utf8_lossy(&bytes);
         let text = crate::load::normalise(text.into_owned());
         let body = text.get(self.body_start..).unwrap_or("");
+        if crate::cache::hash_of(body) != self.body_hash {
+            return Err(crate::error::Error::Refused(format!(
+                "{} changed during the build; build again",
+                crate::error::display_path(&self.path)
+            )));
+        }
         let resolve = |dest: &str| {
             self.links
                 .iter()

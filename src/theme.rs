@@ -149,6 +149,19 @@ pub fn static_signature(files: &[StaticFile]) -> u64 {
     crate::cache::hash_of(versions)
 }
 
+/// The latest modification time (ns since the epoch) among the archive's own static files.
+pub fn newest_static_change(files: &[StaticFile]) -> i128 {
+    files
+        .iter()
+        .filter_map(|file| match file {
+            StaticFile::File(_, path) => std::fs::metadata(path).ok(),
+            StaticFile::Default(..) => None,
+        })
+        .map(|m| crate::cache::FileStamp::of(&m).modified_ns)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Files under `dir` (if it exists), by their `/`-separated path relative to it, sorted.
 fn archive_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     if !dir.is_dir() {

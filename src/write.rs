@@ -97,6 +97,8 @@ impl Output {
                     if let Some(parent) = target.parent() {
                         crate::fs::create_dir_all(parent)?;
                     }
+                    // Never copy through a hard link into the previous output.
+                    let _ = std::fs::remove_file(&target);
                     std::fs::copy(source, &target)
                         .map_err(|e| Error::io("cannot copy", source, e))?;
                 }
@@ -126,11 +128,17 @@ impl Output {
         }
         if exchange(&self.staging, &self.out).is_err() {
             // No atomic exchange here (another OS, or a file system without it): two renames.
-            let old = self.staging.with_extension("old");
+            let old = sibling(&self.out, "chancery-old");
             crate::fs::remove_dir_all(&old)?;
             crate::fs::rename(&self.out, &old)?;
-            crate::fs::rename(&self.staging, &self.out)?;
-            return crate::fs::remove_dir_all(&old);
+            if let Err(error) = crate::fs::rename(&self.staging, &self.out) {
+                // Put the previous output back rather than leave none.
+                let _ = std::fs::rename(&old, &self.out);
+                return Err(error);
+            }
+            // The new site is in place; a leftover old copy is only clutter.
+            let _ = std::fs::remove_dir_all(&old);
+            return Ok(());
         }
         // The old site is now in the staging folder.
         crate::fs::remove_dir_all(&self.staging)
@@ -152,10 +160,16 @@ fn new_build_id() -> String {
 
 /// `.<name>.chancery-staging` beside the output: the same file system, so renames are cheap.
 fn staging_path(out: &Path) -> PathBuf {
+    sibling(out, "chancery-staging")
+}
+
+/// `.<name>.<suffix>` beside the output folder `out`: where chancery keeps its staging folder and
+/// build cache, so nothing but the site itself is inside the output.
+pub fn sibling(out: &Path, suffix: &str) -> PathBuf {
     let name = out
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.chancery-staging"))
+    out.with_file_name(format!(".{name}.{suffix}"))
 }
 
 #[cfg(target_os = "linux")]

@@ -110,7 +110,17 @@ pub fn parse_all(
     let (good, drafts): (Vec<Head>, Vec<Head>) = good
         .into_iter()
         .partition(|head| options.drafts || !head.draft);
-    // Drafts left out are remembered too, so the next build need not read them.
+    // Drafts left out are remembered too, so the next build need not read them; a draft the
+    // cache stood in for shows its warnings again.
+    for draft in &drafts {
+        if let HeadKind::Cached(record) = &draft.kind {
+            let warnings = record
+                .warnings
+                .iter()
+                .map(|w| w.to_diagnostic(&draft.entry.path));
+            parsed.diagnostics.extend(warnings);
+        }
+    }
     parsed
         .records
         .extend(drafts.iter().filter_map(|h| draft_record(h, gazetteer)));

@@ -5,7 +5,9 @@
 //! the site-wide counts every page's footer may show), the page's own path, and the data its
 //! template receives (README, "Template variables"). When a template variable is added, its
 //! data must be added here too; the test that compares cached and full builds catches a miss.
-//! The small index pages (countries, topics, archive, years, 404) are always rendered.
+//! The small index pages (countries, topics, archive, years, 404, search) have none and are
+//! rendered whenever the site is written: each is a function of data that the fingerprinted pages
+//! cover, so when every fingerprint matches they are unchanged too (see `lib.rs`, `up_to_date`).
 
 use super::{Feed, Page};
 use crate::cache::hash_of;

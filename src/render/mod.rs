@@ -422,6 +422,14 @@ impl<'s> Renderer<'s> {
 
     /// Renders one page to HTML.
     pub fn render_page(&self, page: &Page) -> tera::TeraResult<String> {
+        if let Page::Briefing(id) = page {
+            // A cached briefing's body is rendered on first use (render_site does it first, to
+            // report a failure as what it is).
+            let article = &self.site.articles[*id];
+            article
+                .content()
+                .map_err(|e| tera::Error::message(e.to_string()))?;
+        }
         let (site, options) = (self.site, self.options);
         let dir = page.dir(site);
         let views = match (page, &site.config.base_url) {

@@ -34,7 +34,14 @@ fn cached_equals_full(site: &Site, step: &str) -> chancery::BuildReport {
         no_cache: true,
         ..options
     };
-    site.build_with(&full);
+    let full = site.build_with(&full);
+    let warnings =
+        |r: &chancery::BuildReport| r.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        warnings(&cached),
+        warnings(&full),
+        "{step}: the same warnings"
+    );
     let (a, b) = (tree(&site.out()), tree(&full_out));
     let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b), "{step}: the same files");
@@ -120,6 +127,20 @@ fn cached_builds_match_full_builds_after_every_kind_of_change() {
 
     site.write("static/extra.css", "body { color: red }\n");
     cached_equals_full(&site, "static file added");
+
+    // A static file may stand where a page would be; removing it brings the page back.
+    site.write("static/topics/index.html", "<p>hand-made topics page</p>\n");
+    cached_equals_full(&site, "static file shadows a page");
+    std::fs::remove_file(site.root.join("static/topics/index.html")).unwrap();
+    cached_equals_full(&site, "shadowing static file removed");
+
+    // Warnings survive the cache, drafts' included.
+    site.write(
+        "content/briefings/2024-06-01-draft.md",
+        "---\ntitle: Draft\ndate: 2024-06-01\ndraft: true\ncountrys: [India]\n---\nx\n",
+    );
+    cached_equals_full(&site, "draft with a warning");
+    cached_equals_full(&site, "draft with a warning, again");
 }
 
 #[test]
