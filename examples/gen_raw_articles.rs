@@ -86,20 +86,6 @@ const AGENCIES: &[&str] = &[
     "Continental Wire",
     "Atlas News",
 ];
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const TOPICS: &[&str] = &[
     "trade talks",
     "defence cooperation",
@@ -143,7 +129,11 @@ fn article(rng: &mut Rng, n: usize) -> (String, String, String, String) {
     let year = 2015 + rng.below(10);
     let month = rng.below(12);
     let day = 1 + rng.below(28);
-    let date = format!("{} {}, {year}", MONTHS[month], day);
+    let date = format!(
+        "{} {}, {year}",
+        chancery::model::month_name(month as u32 + 1),
+        day
+    );
     let iso = format!("{year}-{:02}-{day:02}", month + 1);
     let mut body = String::new();
     let _ = write!(

@@ -1,6 +1,7 @@
 //! `chancery init` and `chancery new`: files a user starts from.
 
 use crate::error::{display_path, Error, Result};
+use crate::parse::front_matter::quote_scalar;
 use crate::urls::slugify;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
              description: \"Talks, visits and agreements between governments.\"\n  \
            defence:\n    \
              aliases: [defense, military]\n",
-        yaml_quote(&name)
+        quote_scalar(&name)
     );
     let briefing = briefing_text(
         "Welcome to your briefing archive",
@@ -126,7 +127,7 @@ pub fn new_briefing(root: &Path, new: &NewBriefing) -> Result<PathBuf> {
     if let Some(dateline) = &new.dateline {
         text = text.replacen(
             "\ncountries:",
-            &format!("\ndateline: {}\ncountries:", yaml_quote(dateline)),
+            &format!("\ndateline: {}\ncountries:", quote_scalar(dateline)),
             1,
         );
     }
@@ -144,36 +145,16 @@ fn briefing_text(
     let list = |items: &[String]| {
         items
             .iter()
-            .map(|i| yaml_quote(i))
+            .map(|i| quote_scalar(i))
             .collect::<Vec<_>>()
             .join(", ")
     };
     format!(
         "---\ntitle: {}\ndate: {date}\ncountries: [{}]\ntopics: [{}]\n# summary: One or two sentences for lists and feeds.\n# source: {{name: ..., url: ...}}\n---\n{body}",
-        yaml_quote(title),
+        quote_scalar(title),
         list(countries),
         list(topics)
     )
-}
-
-/// A YAML scalar: plain when that is safe, double-quoted otherwise.
-fn yaml_quote(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '(' | ')'))
-        && !text.starts_with(['-', ' ', '\''])
-        && !text.ends_with(' ')
-        && !matches!(
-            text.to_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "null" | "on" | "off"
-        )
-        && text.parse::<f64>().is_err();
-    if plain {
-        text.to_string()
-    } else {
-        format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-    }
 }
 
 #[cfg(test)]
@@ -194,9 +175,9 @@ mod tests {
 
     #[test]
     fn quoting_keeps_yaml_valid() {
-        assert_eq!(yaml_quote("India"), "India");
-        assert_eq!(yaml_quote("Talks: round two"), "\"Talks: round two\"");
-        assert_eq!(yaml_quote("yes"), "\"yes\"");
-        assert_eq!(yaml_quote("say \"hi\""), "\"say \\\"hi\\\"\"");
+        assert_eq!(quote_scalar("India"), "India");
+        assert_eq!(quote_scalar("Talks: round two"), "\"Talks: round two\"");
+        assert_eq!(quote_scalar("yes"), "\"yes\"");
+        assert_eq!(quote_scalar("say \"hi\""), "\"say \\\"hi\\\"\"");
     }
 }

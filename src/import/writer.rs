@@ -9,6 +9,7 @@
 use super::tagging::{Evidence, Tags};
 use super::Briefing;
 use crate::error::display_path;
+use crate::parse::front_matter::quote_scalar;
 use crate::urls::slugify;
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -136,25 +137,8 @@ fn front_matter_of(text: &str) -> &str {
 
 /// The slug a file name gives: without `.md` and a leading `YYYY-MM-DD-`.
 fn slug_of_file(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let bytes = stem.as_bytes();
-    let dated = bytes.len() > 11
-        && bytes[..10].iter().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        })
-        && bytes[10] == b'-';
-    if dated {
-        stem[11..].to_string()
-    } else {
-        stem
-    }
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    crate::parse::file_slug(&stem)
 }
 
 /// The title's slug, cut at a hyphen to [`MAX_SLUG`] bytes.
@@ -185,10 +169,10 @@ pub fn render(briefing: &Briefing) -> String {
 pub fn front_matter(b: &Briefing) -> String {
     let mut y = String::with_capacity(1024);
     y.push_str("---\n");
-    let _ = writeln!(y, "title: {}", quote(&b.title));
+    let _ = writeln!(y, "title: {}", quote_scalar(&b.title));
     let _ = writeln!(y, "date: {}", b.date);
     if let Some(place) = &b.dateline {
-        let _ = writeln!(y, "dateline: {}", quote(place));
+        let _ = writeln!(y, "dateline: {}", quote_scalar(place));
     }
     let _ = writeln!(y, "countries: [{}]", list(&b.countries.names()));
     let _ = writeln!(y, "topics: [{}]", list(&b.topics.names()));
@@ -198,19 +182,23 @@ pub fn front_matter(b: &Briefing) -> String {
                 let _ = writeln!(
                     y,
                     "source: {{name: {}, url: {}}}",
-                    quote(&source.name),
-                    quote(url)
+                    quote_scalar(&source.name),
+                    quote_scalar(url)
                 );
             }
             None => {
-                let _ = writeln!(y, "source: {}", quote(&source.name));
+                let _ = writeln!(y, "source: {}", quote_scalar(&source.name));
             }
         }
     }
     y.push_str("import:\n");
     let _ = writeln!(y, "  hash: {}", b.hash);
-    let _ = writeln!(y, "  source_file: {}", quote(&display_path(&b.source_file)));
-    let _ = writeln!(y, "  date_from: {}", quote(b.date_from.label()));
+    let _ = writeln!(
+        y,
+        "  source_file: {}",
+        quote_scalar(&display_path(&b.source_file))
+    );
+    let _ = writeln!(y, "  date_from: {}", quote_scalar(b.date_from.label()));
     evidence_map(&mut y, "countries", &b.countries.tagged);
     evidence_map(&mut y, "countries_not_tagged", &not_tagged(&b.countries));
     evidence_map(&mut y, "topics", &b.topics.tagged);
@@ -236,7 +224,7 @@ fn evidence_map(y: &mut String, key: &str, items: &[Evidence]) {
         let _ = writeln!(
             y,
             "    {}: {{score: {:.1}, mentions: {}}}",
-            quote(&e.name),
+            quote_scalar(&e.name),
             e.score,
             e.mentions
         );
@@ -246,28 +234,9 @@ fn evidence_map(y: &mut String, key: &str, items: &[Evidence]) {
 fn list(items: &[String]) -> String {
     items
         .iter()
-        .map(|i| quote(i))
+        .map(|i| quote_scalar(i))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// A YAML scalar: plain when it is clearly safe (letters, digits, spaces and a few marks, not
-/// a YAML keyword or number), otherwise double-quoted with JSON escapes (valid YAML).
-pub fn quote(text: &str) -> String {
-    let safe_chars = text
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '/'));
-    let first_ok = text.chars().next().is_some_and(char::is_alphanumeric);
-    let keyword = matches!(
-        text.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "null" | "on" | "off" | "y" | "n"
-    );
-    let numeric = text.parse::<f64>().is_ok() || text.starts_with(|c: char| c.is_ascii_digit());
-    if safe_chars && first_ok && !keyword && !numeric && !text.ends_with(' ') {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
-    }
 }
 
 #[cfg(test)]
@@ -276,12 +245,12 @@ mod tests {
 
     #[test]
     fn quoting() {
-        assert_eq!(quote("India"), "India");
-        assert_eq!(quote("Indo-Pacific"), "Indo-Pacific");
-        assert_eq!(quote("Talks: day two"), "\"Talks: day two\"");
-        assert_eq!(quote("yes"), "\"yes\"");
-        assert_eq!(quote("2021"), "\"2021\"");
-        assert_eq!(quote("say \"hi\""), "\"say \\\"hi\\\"\"");
+        assert_eq!(quote_scalar("India"), "India");
+        assert_eq!(quote_scalar("Indo-Pacific"), "Indo-Pacific");
+        assert_eq!(quote_scalar("Talks: day two"), "\"Talks: day two\"");
+        assert_eq!(quote_scalar("yes"), "\"yes\"");
+        assert_eq!(quote_scalar("2021"), "\"2021\"");
+        assert_eq!(quote_scalar("say \"hi\""), "\"say \\\"hi\\\"\"");
     }
 
     #[test]

@@ -419,6 +419,26 @@ fn find_whole_item(line: &str, item: &str) -> Option<usize> {
     })
 }
 
+/// A YAML scalar for writing front matter: plain when it is clearly safe (letters, digits,
+/// spaces and a few marks, not a YAML keyword or number), otherwise double-quoted with JSON
+/// escapes (JSON strings are valid YAML).
+pub fn quote_scalar(text: &str) -> String {
+    let safe_chars = text
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '/'));
+    let first_ok = text.chars().next().is_some_and(char::is_alphanumeric);
+    let keyword = matches!(
+        text.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "null" | "on" | "off" | "y" | "n"
+    );
+    let numeric = text.parse::<f64>().is_ok() || text.starts_with(|c: char| c.is_ascii_digit());
+    if safe_chars && first_ok && !keyword && !numeric && !text.ends_with(' ') {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+    }
+}
+
 /// Parses a front-matter date: `YYYY-MM-DD` or RFC 3339.
 pub fn parse_date(text: &str) -> Result<BriefingDate, String> {
     let text = text.trim();

@@ -273,7 +273,7 @@ fn slug_for(
         .next()
         .unwrap_or("")
         .trim_end_matches(".md");
-    let slug = slugify(strip_date_prefix(stem));
+    let slug = file_slug(stem);
     if slug.is_empty() {
         diagnostics.push(
             Diagnostic::error(&file.path, "the file name gives no slug")
@@ -282,6 +282,11 @@ fn slug_for(
         return None;
     }
     Some(slug)
+}
+
+/// The slug a briefing's file name gives (without `slug:`): the stem without a leading date.
+pub fn file_slug(stem: &str) -> String {
+    slugify(strip_date_prefix(stem))
 }
 
 /// "2021-04-06-india-russia" -> "india-russia", as Jekyll and Zola do; a bare date stays.
