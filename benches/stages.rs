@@ -59,6 +59,8 @@ fn bench_render_page(c: &mut Criterion) {
     let options = ParseOptions {
         drafts: false,
         link_style: LinkStyle::Explicit,
+        keep_html: true,
+        raw_html: Default::default(),
     };
     let parsed = parse_all(loaded.entries, &gazetteer, options, None);
     let (site, _) = chancery::index::build_site(config, &gazetteer, parsed.briefings);
@@ -67,7 +69,7 @@ fn bench_render_page(c: &mut Criterion) {
     let options = RenderOptions {
         link_style: LinkStyle::Explicit,
     };
-    let renderer = Renderer::new(&site, &tera, options);
+    let renderer = Renderer::new(&site, &tera, &sources, options);
     let mut group = c.benchmark_group("render_page");
     group.bench_function("briefing", |b| {
         b.iter(|| renderer.render_page(black_box(&Page::Briefing(0))).unwrap())

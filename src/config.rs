@@ -41,6 +41,10 @@ pub struct SiteConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// How `chancery import` tags raw articles.
     pub import: ImportConfig,
+    /// Publish raw HTML in briefings as written. Off by default: it is cleaned of scripts,
+    /// event handlers, unsafe URLs, frames and forms, because briefings are often pasted from
+    /// the open web.
+    pub allow_raw_html: bool,
 }
 
 /// `import:` in site.yaml: settings of `chancery import`.
@@ -85,6 +89,7 @@ impl Default for SiteConfig {
             topics: BTreeMap::new(),
             extra: serde_json::Map::new(),
             import: ImportConfig::default(),
+            allow_raw_html: false,
         }
     }
 }
@@ -203,6 +208,18 @@ mod tests {
         assert!(config.import.topics.replace);
         assert_eq!(config.import.topics.extend["chips"], ["semiconductor*"]);
         assert!(SiteConfig::parse("import: {topic: {}}\n", Path::new("s")).is_err());
+    }
+
+    #[test]
+    fn raw_html_is_cleaned_unless_allowed() {
+        assert!(
+            !SiteConfig::parse("title: A\n", Path::new("s"))
+                .unwrap()
+                .allow_raw_html
+        );
+        let config = SiteConfig::parse("allow_raw_html: true\n", Path::new("s")).unwrap();
+        assert!(config.allow_raw_html);
+        assert!(SiteConfig::parse("allow_raw_htm: true\n", Path::new("s")).is_err());
     }
 
     #[test]

@@ -34,6 +34,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 use urls::LinkStyle;
 
+/// Above this many briefings chancery trades some speed for memory: bodies' HTML is not kept
+/// (a page renders its body again from the file) and briefing cards are not kept per page depth.
+/// Below it, keeping them is the faster choice and costs well under a gigabyte.
+pub const LARGE_ARCHIVE: usize = 20_000;
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -47,6 +52,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Ignore the build cache: parse and render everything.
     pub no_cache: bool,
+    /// Called with the output folder when another build into it is running, before this one
+    /// waits for it (see [`write::BuildLock`]); the library itself prints nothing.
+    pub on_wait: Option<fn(&std::path::Path)>,
 }
 
 impl BuildOptions {
@@ -58,6 +66,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             no_cache: false,
+            on_wait: None,
         }
     }
 
@@ -108,6 +117,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let parse_options = parse::ParseOptions {
         drafts: options.drafts,
         link_style: setup.link_style,
+        keep_html: loaded.entries.len() <= LARGE_ARCHIVE,
+        raw_html: parse::markdown::RawHtml::allowed(setup.config.allow_raw_html),
     };
     let cache = setup.cache.as_ref();
     let parsed = parse::parse_all(loaded.entries, &setup.gazetteer, parse_options, cache);
@@ -176,6 +187,8 @@ struct Setup {
     /// key is not used.
     cache_key: String,
     cache: Option<cache::BuildCache>,
+    /// Held until the build is over, cache saved; dropping it lets a waiting build go on.
+    _lock: write::BuildLock,
 }
 
 impl Setup {
@@ -194,6 +207,9 @@ impl Setup {
             None => LinkStyle::Explicit,
         };
         let out = named_output(options.out_dir());
+        // Refused before anything, even the lock file, is made beside it.
+        write::check_output_dir(root, &out)?;
+        let _lock = write::BuildLock::acquire(&out, || options.on_wait.map_or((), |f| f(&out)))?;
         // The binary's own stamp stands for its code: a rebuilt chancery of the same version may
         // render differently, so it must not reuse pages.
         let cache_key = format!(
@@ -216,6 +232,7 @@ impl Setup {
             root: root.clone(),
             cache_key,
             cache,
+            _lock,
         })
     }
 }

@@ -118,6 +118,12 @@ fn run_build(args: BuildArgs) -> Result<(), Error> {
         base_url: args.base_url,
         drafts: args.drafts,
         no_cache: args.no_cache,
+        on_wait: Some(|out| {
+            eprintln!(
+                "waiting for another build into {} to finish",
+                display_path(out)
+            )
+        }),
     };
     let report = build(&options)?;
     if args.timings {

@@ -6,8 +6,8 @@
 use crate::config::SiteConfig;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 /// Position of an article in `Site::articles` (0 is the newest).
 pub type ArticleId = usize;
@@ -106,9 +106,9 @@ pub struct Article {
     pub source: Option<Source>,
     /// Built only with `--drafts`.
     pub draft: bool,
-    /// The body as HTML, when it has been rendered (see [`Article::content`]). Links in it are
-    /// relative to the briefing's own page.
-    pub rendered: OnceLock<String>,
+    /// The body as HTML, when parse kept it (see [`Article::content`]). Links in it are relative
+    /// to the briefing's own page.
+    pub rendered: Option<String>,
     /// Where the body starts in the source file, to render it again on demand.
     pub body_start: usize,
     /// How every `.md` link in the body was resolved, in order: the body's HTML depends on them.
@@ -116,6 +116,8 @@ pub struct Article {
     /// A hash of the body's text: with `links`, it stands for the body's HTML in build-cache
     /// fingerprints.
     pub body_hash: u64,
+    /// Whether raw HTML in the body is cleaned or trusted, to render it again the same way.
+    pub raw_html: crate::parse::markdown::RawHtml,
     /// Words in the body.
     pub word_count: usize,
     /// Front-matter keys the schema does not know.
@@ -129,15 +131,15 @@ pub struct Article {
 }
 
 impl Article {
-    /// The body as HTML. A body read from the build cache is rendered from its file the first
-    /// time a page needs it.
-    pub fn content(&self) -> crate::error::Result<&str> {
-        if let Some(html) = self.rendered.get() {
-            return Ok(html);
+    /// The body as HTML: kept from parse, or rendered again from the file (a body the build
+    /// cache stood in for, or any body in a large archive, where holding every body's HTML
+    /// would cost gigabytes). Not kept: a body is needed once for its page and once for search.
+    pub fn content(&self) -> crate::error::Result<Cow<'_, str>> {
+        if let Some(html) = &self.rendered {
+            return Ok(Cow::Borrowed(html));
         }
         let bytes = crate::fs::read(&self.path)?;
-        let text = String::from_utf8_lossy(&bytes);
-        let text = crate::load::normalise(text.into_owned());
+        let text = crate::load::normalise(String::from_utf8_lossy(&bytes).into_owned());
         let body = text.get(self.body_start..).unwrap_or("");
         if crate::cache::hash_of(body) != self.body_hash {
             return Err(crate::error::Error::Refused(format!(
@@ -151,8 +153,9 @@ impl Article {
                 .find(|(seen, _)| seen == dest)
                 .map_or(LinkTarget::Keep, |(_, target)| target.clone())
         };
-        let html = crate::parse::markdown::render(body, &resolve).html;
-        Ok(self.rendered.get_or_init(|| html))
+        Ok(Cow::Owned(
+            crate::parse::markdown::render_with(body, &resolve, self.raw_html).html,
+        ))
     }
 
     /// Minutes to read at 220 words a minute, at least one.

@@ -5,6 +5,9 @@
 //! made (it carries [`MARKER_FILE`]) or an empty one, and never the archive itself, its sources,
 //! the file-system root or the home folder. On Linux the swap is `renameat2(RENAME_EXCHANGE)`, so
 //! at every instant the output path holds either the whole old site or the whole new one.
+//!
+//! Two builds into one output take turns: each holds [`BuildLock`] from before it reads the
+//! build cache until it has saved the next one.
 
 use crate::error::{display_path, Error, Result};
 use crate::theme::StaticFile;
@@ -172,6 +175,78 @@ pub fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
+/// How long a build waits for another build into the same output before it gives up.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// An exclusive lock on an output folder, held by one build at a time: `flock(2)` on
+/// `.<out>.chancery-lock` beside it. The kernel lets go when the holder exits, even when it is
+/// killed, so a crashed build never leaves the lock stuck. The file itself stays: removing it
+/// while another build waits on it would let a third build lock a new file of the same name.
+///
+/// The whole build holds it, not only the swap: a build that read the cache before another
+/// build replaced the output would hard-link that other build's pages as its own.
+#[derive(Debug)]
+pub struct BuildLock {
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    /// Takes the lock of `out`, waiting up to [`LOCK_WAIT`] for a build that holds it; calls
+    /// `on_wait` once before waiting, so the caller can say why nothing happens.
+    pub fn acquire(out: &Path, on_wait: impl FnOnce()) -> Result<BuildLock> {
+        let path = sibling(out, "chancery-lock");
+        if let Some(parent) = path.parent() {
+            crate::fs::create_dir_all(parent)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io("cannot create the build lock", &path, e))?;
+        let locked =
+            |file: &std::fs::File| try_lock(file).map_err(|e| Error::io("cannot lock", &path, e));
+        if locked(&file)? {
+            return Ok(BuildLock { _file: file });
+        }
+        on_wait();
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        while std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            if locked(&file)? {
+                return Ok(BuildLock { _file: file });
+            }
+        }
+        Err(Error::Refused(format!(
+            "another build into `{}` has been running for {} minutes (it holds `{}`); stop it or wait for it, then build again",
+            display_path(out),
+            LOCK_WAIT.as_secs() / 60,
+            display_path(&path)
+        )))
+    }
+}
+
+/// Takes an exclusive `flock` without blocking; false if another holds it.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: the descriptor belongs to `file`, which outlives the call.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let error = std::io::Error::last_os_error();
+    match error.kind() {
+        std::io::ErrorKind::WouldBlock => Ok(false),
+        _ => Err(error),
+    }
+}
+
+/// No `flock` here: builds are not serialised (std's `File::try_lock` needs Rust 1.89).
+#[cfg(not(unix))]
+fn try_lock(_: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
@@ -322,6 +397,21 @@ mod tests {
         assert!(!out.join("index.html").exists());
         assert_eq!(std::fs::read(out.join("a/b.html")).unwrap(), b"three");
         assert!(!staging_path(&out).exists());
+    }
+
+    #[test]
+    fn a_second_lock_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = BuildLock::acquire(&out, || panic!("nobody holds it yet")).unwrap();
+        assert!(sibling(&out, "chancery-lock").is_file());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            BuildLock::acquire(&out, || tx.send(()).unwrap()).map(|_| ())
+        });
+        rx.recv().unwrap();
+        drop(first);
+        waiter.join().unwrap().unwrap();
     }
 
     #[test]

@@ -32,3 +32,6 @@ mod cache;
 
 #[path = "suite/import.rs"]
 mod import;
+
+#[path = "suite/safety.rs"]
+mod safety;

@@ -5,10 +5,14 @@
 //!   ids of a page are unique: generated ones step aside for ids written by hand;
 //! - fenced code is highlighted (see `highlight`);
 //! - a link to another briefing's `.md` file becomes that briefing's URL;
+//! - raw HTML is cleaned (see `sanitize`) unless the site trusts it, and a Markdown link or
+//!   image whose URL has an unsafe scheme (`javascript:`, `data:`...) gets `#` instead, always:
+//!   trusting raw HTML is a choice about HTML, and such a link in Markdown is a paste gone wrong;
 //! - the first paragraph's text and the word count are collected on the way, for summaries and
 //!   reading time.
 
 use super::highlight;
+use super::sanitize;
 use crate::urls::slugify;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
@@ -28,6 +32,26 @@ pub struct RenderedBody {
     pub missing_links: Vec<(String, usize)>,
 }
 
+/// What happens to raw HTML written in a body (site.yaml's `allow_raw_html`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RawHtml {
+    /// Cleaned: scripts, event handlers, unsafe URLs, frames and forms removed.
+    #[default]
+    Sanitise,
+    /// Published as written.
+    Trust,
+}
+
+impl RawHtml {
+    /// `Trust` when `allow` is true.
+    pub fn allowed(allow: bool) -> Self {
+        match allow {
+            true => RawHtml::Trust,
+            false => RawHtml::Sanitise,
+        }
+    }
+}
+
 /// The one place the parser's options are chosen.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -37,10 +61,21 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `body`, asking `resolve` about every link destination.
+/// Renders `body`, asking `resolve` about every link destination; raw HTML is cleaned.
 pub fn render(body: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> RenderedBody {
+    render_with(body, resolve, RawHtml::Sanitise)
+}
+
+/// Renders `body`, asking `resolve` about every link destination, raw HTML as `raw_html` says.
+pub fn render_with(
+    body: &str,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+    raw_html: RawHtml,
+) -> RenderedBody {
     let mut adapter = Adapter {
         resolve,
+        raw_html,
+        html_block: None,
         out: Vec::new(),
         result: RenderedBody::default(),
         heading: None,
@@ -76,6 +111,10 @@ struct PendingHeading<'a> {
 
 struct Adapter<'r, 'a> {
     resolve: &'r dyn Fn(&str) -> LinkTarget,
+    raw_html: RawHtml,
+    /// The raw HTML block being collected (when sanitising): it comes a line at a time, and is
+    /// cleaned as a whole so that a tag spanning lines is judged whole.
+    html_block: Option<String>,
     out: Vec<Event<'a>>,
     result: RenderedBody,
     heading: Option<PendingHeading<'a>>,
@@ -110,6 +149,14 @@ impl<'a> Adapter<'_, 'a> {
             }
             return;
         }
+        if let Some(block) = &mut self.html_block {
+            match event {
+                Event::Html(chunk) => block.push_str(&chunk),
+                Event::End(TagEnd::HtmlBlock) => self.finish_html_block(event),
+                _ => {}
+            }
+            return;
+        }
         if matches!(event, Event::Start(_) | Event::End(_)) && !is_inline(&event) {
             self.in_word = false;
         }
@@ -138,13 +185,33 @@ impl<'a> Adapter<'_, 'a> {
                 title,
                 id,
             }) => {
-                let dest_url = self.rewrite_link(dest_url, offset);
+                let dest_url = safe_destination(self.rewrite_link(dest_url, offset));
                 self.emit(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
                 }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => self.emit(Event::Start(Tag::Image {
+                link_type,
+                dest_url: safe_destination(dest_url),
+                title,
+                id,
+            })),
+            Event::Start(Tag::HtmlBlock) if self.raw_html == RawHtml::Sanitise => {
+                self.html_block = Some(String::new());
+                self.emit(event);
+            }
+            // Inline HTML comes one tag (or comment) an event: each is cleaned on its own, and
+            // `sanitize` keeps an allowed tag open or closed as written.
+            Event::Html(raw) | Event::InlineHtml(raw) if self.raw_html == RawHtml::Sanitise => {
+                self.emit(Event::InlineHtml(sanitize::sanitise(&raw).into()));
             }
             Event::Start(Tag::Paragraph) if self.paragraph == ParagraphState::Before => {
                 self.paragraph = ParagraphState::Inside;
@@ -215,6 +282,12 @@ impl<'a> Adapter<'_, 'a> {
                 dest
             }
         }
+    }
+
+    fn finish_html_block(&mut self, end: Event<'a>) {
+        let raw = self.html_block.take().unwrap_or_default();
+        self.emit(Event::Html(sanitize::sanitise(&raw).into()));
+        self.emit(end);
     }
 
     fn finish_code(&mut self) {
@@ -312,6 +385,14 @@ fn is_inline(event: &Event) -> bool {
         Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
             | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
     )
+}
+
+/// A Markdown link's or image's destination, or `#` when its scheme is unsafe.
+fn safe_destination(dest: CowStr<'_>) -> CowStr<'_> {
+    match sanitize::is_safe_url(&dest) {
+        true => dest,
+        false => "#".into(),
+    }
 }
 
 /// `fn-<label>`, safe in an attribute.
@@ -412,6 +493,57 @@ mod tests {
     fn words_span_smart_quotes_and_emphasis() {
         let out = render("Don't *re*sume, \"they\" said.\n\n# Next\n", &keep);
         assert_eq!(out.word_count, 5);
+    }
+
+    #[test]
+    fn raw_html_is_cleaned_but_our_own_html_is_not() {
+        let body = "<div onclick=\"x()\">\n<script>alert(1)</script>\n<b>bold</b>\n</div>\n\n\
+                    A<sup>2</sup> <img src=x onerror=alert(1)> <kbd>K</kbd><br>\n\n\
+                    <details>\n<summary>More</summary>\n\n*Inside*\n\n</details>\n\n\
+                    ## Head\n\nNote[^1]\n\n[^1]: f\n\n```rust\nfn main() {}\n```\n";
+        let html = render(body, &keep).html;
+        for gone in ["onclick", "<script", "alert(1)", "onerror"] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+        for kept in [
+            "<div>\n\n<b>bold</b>\n</div>",
+            "A<sup>2</sup> <img src=\"x\"> <kbd>K</kbd><br>",
+            "<details>\n<summary>More</summary>\n<p><em>Inside</em></p>\n</details>",
+            "<a class=\"anchor\" href=\"#head\"",
+            "<div class=\"footnote-definition\" id=\"fn-1\">",
+            "<sup class=\"footnote-reference\">",
+            "<span class=",
+        ] {
+            assert!(html.contains(kept), "{kept:?} missing from {html}");
+        }
+    }
+
+    #[test]
+    fn trusted_raw_html_is_kept_as_written() {
+        let body = "<div onclick=\"x()\">a</div>\n\nA <span onmouseover=\"y()\">b</span>\n";
+        let html = render_with(body, &keep, RawHtml::Trust).html;
+        assert!(html.contains("<div onclick=\"x()\">a</div>"), "{html}");
+        assert!(
+            html.contains("<span onmouseover=\"y()\">b</span>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn unsafe_markdown_urls_become_a_hash() {
+        let body =
+            "[a](javascript:alert(1)) [b](JAVASCRIPT&colon;x) ![c](data:image/png;base64,AA) \
+                    [d](<vbscript:x>) [e](https://x.org) [f](other.html#s)\n";
+        for raw_html in [RawHtml::Sanitise, RawHtml::Trust] {
+            let html = render_with(body, &keep, raw_html).html;
+            for gone in ["javascript", "JAVASCRIPT", "data:", "vbscript"] {
+                assert!(!html.contains(gone), "{gone} in {html}");
+            }
+            assert_eq!(html.matches("href=\"#\"").count(), 3, "{html}");
+            assert!(html.contains("<img src=\"#\" alt=\"c\""), "{html}");
+            assert!(html.contains("href=\"https://x.org\""), "{html}");
+            assert!(html.contains("href=\"other.html#s\""), "{html}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
+pub mod sanitize;
 
 use crate::cache::{hash_of, BuildCache, CachedBriefing, CachedWarning};
 use crate::countries::{CountryId, Gazetteer};
@@ -24,7 +25,6 @@ use markdown::LinkTarget;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 /// A briefing as parse leaves it: the article, and the topic names that `index` resolves.
 #[derive(Debug, Clone)]
@@ -57,6 +57,11 @@ pub struct ParseOptions {
     pub drafts: bool,
     /// The link style, for links between briefings.
     pub link_style: LinkStyle,
+    /// Raw HTML in bodies: cleaned, or trusted (site.yaml's `allow_raw_html`).
+    pub raw_html: markdown::RawHtml,
+    /// Keep each body's HTML in memory (else pages render it again from the file: see
+    /// `crate::LARGE_ARCHIVE`).
+    pub keep_html: bool,
 }
 
 /// A briefing whose front matter is known, waiting for its body.
@@ -130,7 +135,7 @@ pub fn parse_all(
         .collect();
     let bodies: Vec<Option<Body>> = good
         .into_par_iter()
-        .map(|head| body(head, &slugs, options.link_style, gazetteer))
+        .map(|head| body(head, &slugs, options, gazetteer))
         .collect();
     for mut body in bodies.into_iter().flatten() {
         parsed.diagnostics.extend(body.diagnostics);
@@ -388,9 +393,10 @@ struct Body {
 fn body(
     head: Head,
     slugs: &HashMap<String, String>,
-    style: LinkStyle,
+    options: ParseOptions,
     gazetteer: &Gazetteer,
 ) -> Option<Body> {
+    let style = options.link_style;
     let Head {
         entry,
         slug,
@@ -405,13 +411,13 @@ fn body(
                 .iter()
                 .all(|(dest, target)| resolve_link(&entry.relative, dest, slugs, style) == *target);
             if unchanged {
-                return Some(from_record(entry, record, country_ids));
+                return Some(from_record(entry, record, country_ids, options.raw_html));
             }
             // Read again because a link changed: the front matter's warnings were not shown in
             // the first pass (the cache stood in), so show them now.
             match fresh_head(entry, gazetteer) {
                 (Some(head), front_warnings) => {
-                    let mut body = body(head, slugs, style, gazetteer)?;
+                    let mut body = body(head, slugs, options, gazetteer)?;
                     body.diagnostics.splice(0..0, front_warnings);
                     Some(body)
                 }
@@ -434,8 +440,9 @@ fn body(
                 body_start,
                 body_first_line,
                 warnings,
+                raw_html: options.raw_html,
             };
-            Some(fresh.render(slugs, style))
+            Some(fresh.render(slugs, style, options.keep_html))
         }
     }
 }
@@ -450,11 +457,12 @@ struct FreshBody {
     body_start: usize,
     body_first_line: usize,
     warnings: Vec<Diagnostic>,
+    raw_html: markdown::RawHtml,
 }
 
 impl FreshBody {
     /// Renders the Markdown and assembles the article and its cache record.
-    fn render(self, slugs: &HashMap<String, String>, style: LinkStyle) -> Body {
+    fn render(self, slugs: &HashMap<String, String>, style: LinkStyle, keep_html: bool) -> Body {
         let text = &self.text[self.body_start..];
         let links = RefCell::new(Vec::new());
         let resolve = |dest: &str| {
@@ -464,7 +472,7 @@ impl FreshBody {
             }
             target
         };
-        let rendered = markdown::render(text, &resolve);
+        let rendered = markdown::render_with(text, &resolve, self.raw_html);
         let path = &self.entry.path;
         let link_warnings = rendered.missing_links.iter().map(|(dest, offset)| {
             let (line, column) = line_column(text, *offset);
@@ -492,10 +500,11 @@ impl FreshBody {
             summary,
             source: front.source,
             draft: front.draft,
-            rendered: OnceLock::from(rendered.html),
+            rendered: keep_html.then_some(rendered.html),
             body_start: self.body_start,
             links: links.into_inner(),
             body_hash: hash_of(text),
+            raw_html: self.raw_html,
             word_count: rendered.word_count,
             extra: front.extra,
             countries: Vec::new(),
@@ -535,7 +544,12 @@ impl FreshBody {
 }
 
 /// A briefing from its cache record; its body is rendered when a page needs it.
-fn from_record(entry: SourceEntry, record: CachedBriefing, country_ids: Vec<CountryId>) -> Body {
+fn from_record(
+    entry: SourceEntry,
+    record: CachedBriefing,
+    country_ids: Vec<CountryId>,
+    raw_html: markdown::RawHtml,
+) -> Body {
     let date = chrono::DateTime::parse_from_rfc3339(&record.date)
         .map(|at| BriefingDate {
             at,
@@ -554,10 +568,11 @@ fn from_record(entry: SourceEntry, record: CachedBriefing, country_ids: Vec<Coun
         summary: record.summary.clone(),
         source: record.source.clone(),
         draft: record.draft,
-        rendered: OnceLock::new(),
+        rendered: None,
         body_start: record.body_start,
         links: record.links.clone(),
         body_hash: record.body_hash,
+        raw_html,
         word_count: record.word_count,
         extra: record.extra.clone(),
         countries: Vec::new(),

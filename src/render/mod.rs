@@ -291,7 +291,7 @@ pub fn render_site(
     plan: &Plan,
     reuse: Option<&Reuse>,
 ) -> Result<RenderReport> {
-    let renderer = Renderer::new(site, tera, options);
+    let renderer = Renderer::new(site, tera, sources, options);
     let render_error = |e: tera::Error| Error::Invalid(vec![templates::diagnostic(&e, sources)]);
     let reused = |path: &str, fingerprint: Option<u64>| match (fingerprint, reuse) {
         (Some(fingerprint), Some(reuse)) => {
@@ -305,10 +305,7 @@ pub fn render_site(
         .map(|(page, path, fingerprint)| {
             let was_reused = reused(path, *fingerprint);
             if !was_reused {
-                if let Page::Briefing(id) = page {
-                    site.articles[*id].content()?;
-                }
-                let html = renderer.render_page(page).map_err(render_error)?;
+                let html = renderer.render_page(page)?;
                 sink(path, html.as_bytes())?;
             }
             Ok(was_reused)
@@ -335,19 +332,19 @@ pub fn render_site(
             .map(|planned| {
                 let was_reused = reused(&planned.path, Some(planned.fingerprint));
                 if !was_reused {
-                    for &id in &planned.entries {
-                        site.articles[id].content()?;
-                    }
-                    let xml = render_feed(
-                        site,
-                        tera,
-                        options,
-                        base_url,
-                        planned.feed,
-                        &planned.dir,
-                        &planned.entries,
-                    )
-                    .map_err(render_error)?;
+                    let contents = planned
+                        .entries
+                        .iter()
+                        .map(|&id| site.articles[id].content())
+                        .collect::<Result<Vec<_>>>()?;
+                    let feed = FeedSpec {
+                        feed: planned.feed,
+                        dir: &planned.dir,
+                        entries: &planned.entries,
+                        contents: &contents,
+                    };
+                    let xml =
+                        render_feed(site, tera, options, base_url, &feed).map_err(render_error)?;
                     sink(&planned.path, xml.as_bytes())?;
                 }
                 Ok(was_reused)
@@ -403,33 +400,42 @@ fn feed_entries(site: &Site, feed: Feed) -> (PageDir, Vec<ArticleId>) {
 pub struct Renderer<'s> {
     site: &'s Site,
     tera: &'s Tera,
+    sources: &'s BTreeMap<String, TemplateSource>,
     options: RenderOptions,
     cards: views::CardCache<'s>,
 }
 
 impl<'s> Renderer<'s> {
-    /// A renderer for `site`.
-    pub fn new(site: &'s Site, tera: &'s Tera, options: RenderOptions) -> Self {
+    /// A renderer for `site`; `sources` names the templates in error messages.
+    pub fn new(
+        site: &'s Site,
+        tera: &'s Tera,
+        sources: &'s BTreeMap<String, TemplateSource>,
+        options: RenderOptions,
+    ) -> Self {
         let views = Views::new(site, options.link_style, &PageDir::root(), None);
         let site_value = tera::Value::from_serializable(&views.site());
         Renderer {
             site,
             tera,
+            sources,
             options,
             cards: views::CardCache::new(site, options.link_style, tera, site_value),
         }
     }
 
     /// Renders one page to HTML.
-    pub fn render_page(&self, page: &Page) -> tera::TeraResult<String> {
-        if let Page::Briefing(id) = page {
-            // A cached briefing's body is rendered on first use (render_site does it first, to
-            // report a failure as what it is).
-            let article = &self.site.articles[*id];
-            article
-                .content()
-                .map_err(|e| tera::Error::message(e.to_string()))?;
-        }
+    pub fn render_page(&self, page: &Page) -> Result<String> {
+        // A briefing's body: kept from parse, or rendered again from its file.
+        let content = match page {
+            Page::Briefing(id) => Some(self.site.articles[*id].content()?),
+            _ => None,
+        };
+        self.render_html(page, content.as_deref())
+            .map_err(|e| Error::Invalid(vec![templates::diagnostic(&e, self.sources)]))
+    }
+
+    fn render_html(&self, page: &Page, content: Option<&str>) -> tera::TeraResult<String> {
         let (site, options) = (self.site, self.options);
         let dir = page.dir(site);
         let views = match (page, &site.config.base_url) {
@@ -446,7 +452,7 @@ impl<'s> Renderer<'s> {
             let canonical = Linker::absolute(LinkStyle::Pretty, base_url).page(&dir);
             context.insert("canonical_url", &canonical);
         }
-        let title = fill_page_context(site, &views, page, &dir, &mut context)?;
+        let title = fill_page_context(site, &views, page, &dir, content, &mut context)?;
         context.insert("title", &title);
         self.tera.render(page.template(), &context)
     }
@@ -458,6 +464,7 @@ fn fill_page_context(
     views: &Views,
     page: &Page,
     dir: &PageDir,
+    content: Option<&str>,
     context: &mut Context,
 ) -> tera::TeraResult<String> {
     let per = site.config.paginate;
@@ -468,7 +475,7 @@ fn fill_page_context(
         }
         Page::Briefing(id) => {
             let article = &site.articles[id];
-            context.insert("page", &views.article(id));
+            context.insert("page", &views.article(id, content.unwrap_or_default()));
             // Newer and older neighbours: articles are sorted newest first.
             let newer = id.checked_sub(1).map(|n| views.card_value(n)).transpose()?;
             context.insert_value("newer", newer.unwrap_or_else(tera::Value::none));
@@ -774,26 +781,34 @@ struct FeedEntry<'a> {
 }
 
 /// Renders one Atom feed; returns its output path and XML.
+/// One feed to render: which, where, its briefings and their bodies' HTML.
+struct FeedSpec<'a> {
+    feed: Feed,
+    dir: &'a PageDir,
+    entries: &'a [ArticleId],
+    contents: &'a [std::borrow::Cow<'a, str>],
+}
+
 fn render_feed(
     site: &Site,
     tera: &Tera,
     options: RenderOptions,
     base_url: &str,
-    feed: Feed,
-    dir: &PageDir,
-    ids: &[ArticleId],
+    spec: &FeedSpec,
 ) -> tera::TeraResult<String> {
     let views = Views::absolute(site, options.link_style, base_url);
-    let name = match feed {
+    let name = match spec.feed {
         Feed::All => site.config.title.clone(),
         Feed::Country(t) => format!("{} — {}", site.countries[t].name, site.config.title),
         Feed::Topic(t) => format!("{} — {}", site.topics[t].name, site.config.title),
     };
+    let (ids, dir) = (spec.entries, spec.dir);
     let entries = ids
         .iter()
-        .map(|&id| FeedEntry {
+        .zip(spec.contents)
+        .map(|(&id, content)| FeedEntry {
             card: views.card(id),
-            content: site.articles[id].rendered.get().map_or("", String::as_str),
+            content,
             source: site.articles[id].source.as_ref(),
         })
         .collect();

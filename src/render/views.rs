@@ -204,9 +204,14 @@ impl<'s> CardCache<'s> {
             tera,
             site_value,
             html: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
-            values: (0..site.articles.len())
-                .map(|_| Default::default())
-                .collect(),
+            // Card values are kept per depth (about 18 KB a briefing) only below
+            // LARGE_ARCHIVE; above it each page builds its own.
+            values: match site.articles.len() <= crate::LARGE_ARCHIVE {
+                true => (0..site.articles.len())
+                    .map(|_| Default::default())
+                    .collect(),
+                false => Vec::new(),
+            },
         }
     }
 
@@ -376,7 +381,7 @@ impl<'s> Views<'s> {
             return Ok(tera::Value::from_serializable(&self.card(id)));
         };
         let root = self.linker.root();
-        let Some(slot) = cache.values[id].get(depth) else {
+        let Some(slot) = cache.values.get(id).and_then(|slots| slots.get(depth)) else {
             return cache.value(&self.card(id), id, root);
         };
         if let Some(value) = slot.get() {
@@ -396,12 +401,11 @@ impl<'s> Views<'s> {
     }
 
     /// A briefing with its body.
-    pub fn article(&self, id: ArticleId) -> ArticleView<'s> {
+    pub fn article<'a>(&'a self, id: ArticleId, content: &'a str) -> ArticleView<'a> {
         let article: &'s Article = &self.site.articles[id];
         ArticleView {
             card: self.card(id),
-            // The renderer has rendered the body before it builds this view.
-            content: article.rendered.get().map_or("", String::as_str),
+            content,
             word_count: article.word_count,
             source: article.source.as_ref(),
             extra: &article.extra,

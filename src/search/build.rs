@@ -92,8 +92,8 @@ pub struct Fields<'a> {
     pub tags: Vec<&'a str>,
     /// The summary.
     pub summary: &'a str,
-    /// The body, as HTML.
-    pub body_html: &'a str,
+    /// The body, as HTML (rendered for the index when parse did not keep it).
+    pub body_html: std::borrow::Cow<'a, str>,
 }
 
 /// Builds the index of briefings `0..docs`, whose text `fields` gives.
@@ -195,7 +195,7 @@ impl ChunkIndex {
             }
             chunk.add(doc, fields.summary, TEXT_WEIGHT);
             body.clear();
-            html_to_text(fields.body_html, &mut body);
+            html_to_text(&fields.body_html, &mut body);
             chunk.add(doc, &body, TEXT_WEIGHT);
         }
         Ok(chunk)
@@ -252,7 +252,7 @@ pub(crate) mod tests {
         build_index(docs.len(), |i| {
             Ok(Fields {
                 title: docs[i].0,
-                body_html: docs[i].1,
+                body_html: docs[i].1.into(),
                 ..Fields::default()
             })
         })

@@ -105,7 +105,9 @@ fn shard_js(n: usize, terms: &[TermPostings]) -> String {
         if i > 0 {
             js.push(',');
         }
-        js.push_str(&serde_json::to_string(&t.term).expect("a string serialises"));
+        js.push_str(&script_safe(
+            serde_json::to_string(&t.term).expect("a string serialises"),
+        ));
         // Encoded postings use only URL-safe base64 characters: no escaping needed.
         js.push_str(":\"");
         js.push_str(&t.encoded);
@@ -216,6 +218,28 @@ fn call(name: &str, args: &[&dyn erased::Json]) -> String {
     format!("chanceryIndex.{name}({});\n", args.join(","))
 }
 
+/// JSON that is also safe as JavaScript in any `<script>`: `<`, `>` and `&` are written as
+/// `\u003c`..., so a title holding `</script>` or `<!--` cannot end or change a script element if
+/// the file is ever inlined; U+2028 and U+2029, line ends to older JavaScript, as `\u2028`.
+/// JSON has these characters only inside strings, where the escapes mean the same characters.
+fn script_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Serialises any argument of [`call`] (trait objects cannot be `Serialize` directly).
 mod erased {
     /// A value written as JSON.
@@ -226,7 +250,7 @@ mod erased {
 
     impl<T: serde::Serialize + Sync> Json for T {
         fn json(&self) -> String {
-            serde_json::to_string(self).expect("index values serialise")
+            super::script_safe(serde_json::to_string(self).expect("index values serialise"))
         }
     }
 }
