@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod cache;
+pub mod check;
 pub mod config;
 pub mod countries;
 pub mod error;
@@ -112,25 +113,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut laps = Laps::new();
     let setup = Setup::new(options)?;
     laps.lap("config");
-    let loaded = load::load_content(&options.root);
-    laps.lap("load");
-    let parse_options = parse::ParseOptions {
-        drafts: options.drafts,
-        link_style: setup.link_style,
-        keep_html: loaded.entries.len() <= LARGE_ARCHIVE,
-        raw_html: parse::markdown::RawHtml::allowed(setup.config.allow_raw_html),
-    };
-    let cache = setup.cache.as_ref();
-    let parsed = parse::parse_all(loaded.entries, &setup.gazetteer, parse_options, cache);
-    laps.lap("parse");
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(parsed.diagnostics);
-    fail_on_errors(&diagnostics)?;
-    let (site, index_diagnostics) =
-        index::build_site(setup.config.clone(), &setup.gazetteer, parsed.briefings);
-    diagnostics.extend(index_diagnostics);
-    fail_on_errors(&diagnostics)?;
-    laps.lap("index");
+    let indexed = load_and_index(
+        &options.root,
+        options.drafts,
+        &setup.basics,
+        setup.cache.as_ref(),
+        &mut laps,
+    )?;
+    let (site, parsed, mut diagnostics) = (indexed.site, indexed.parsed, indexed.diagnostics);
     let theme = Theme::load(&options.root, &setup.cache_key)?;
     let plan = render::Plan::new(&site, theme.settings);
     laps.lap("templates");
@@ -176,11 +166,80 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
-/// What a build knows before it reads any briefing.
-struct Setup {
+/// What a command that reads an archive knows before it reads any briefing.
+struct Basics {
     config: config::SiteConfig,
     gazetteer: countries::Gazetteer,
     link_style: LinkStyle,
+}
+
+impl Basics {
+    /// Reads site.yaml (`base_url` overriding its own) and the entities it declares.
+    fn new(root: &std::path::Path, base_url: Option<String>) -> Result<Basics> {
+        let config_path = config::SiteConfig::path(root);
+        let config = config::SiteConfig::load(root)?.with_base_url(base_url, &config_path)?;
+        let gazetteer = countries::Gazetteer::with_extras(&config.entities).map_err(|message| {
+            Error::Invalid(vec![Diagnostic::error(&config_path, message).hint(
+                "an entity in `entities:` must not reuse an ISO country's name or alias",
+            )])
+        })?;
+        let link_style = match config.base_url {
+            Some(_) => LinkStyle::Pretty,
+            None => LinkStyle::Explicit,
+        };
+        Ok(Basics {
+            config,
+            gazetteer,
+            link_style,
+        })
+    }
+}
+
+/// The site after load, parse and index, with what parse leaves for the build cache.
+struct Indexed {
+    site: model::Site,
+    parsed: parse::Parsed,
+    /// Warnings so far (any error stops before this exists).
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Load, parse and index: the stages `build` and `check` share. Touches nothing on disk.
+fn load_and_index(
+    root: &std::path::Path,
+    drafts: bool,
+    basics: &Basics,
+    cache: Option<&cache::BuildCache>,
+    laps: &mut Laps,
+) -> Result<Indexed> {
+    let loaded = load::load_content(root);
+    laps.lap("load");
+    let parse_options = parse::ParseOptions {
+        drafts,
+        link_style: basics.link_style,
+        keep_html: loaded.entries.len() <= LARGE_ARCHIVE,
+        raw_html: parse::markdown::RawHtml::allowed(basics.config.allow_raw_html),
+    };
+    let mut parsed = parse::parse_all(loaded.entries, &basics.gazetteer, parse_options, cache);
+    laps.lap("parse");
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.append(&mut parsed.diagnostics);
+    fail_on_errors(&diagnostics)?;
+    let briefings = std::mem::take(&mut parsed.briefings);
+    let (site, index_diagnostics) =
+        index::build_site(basics.config.clone(), &basics.gazetteer, briefings);
+    diagnostics.extend(index_diagnostics);
+    fail_on_errors(&diagnostics)?;
+    laps.lap("index");
+    Ok(Indexed {
+        site,
+        parsed,
+        diagnostics,
+    })
+}
+
+/// What a build knows before it reads any briefing.
+struct Setup {
+    basics: Basics,
     out: PathBuf,
     root: PathBuf,
     /// Everything besides the content that the output depends on; a cache made under another
@@ -194,18 +253,8 @@ struct Setup {
 impl Setup {
     fn new(options: &BuildOptions) -> Result<Setup> {
         let root = &options.root;
-        let config_path = config::SiteConfig::path(root);
-        let config = config::SiteConfig::load(root)?
-            .with_base_url(options.base_url.clone(), &config_path)?;
-        let gazetteer = countries::Gazetteer::with_extras(&config.entities).map_err(|message| {
-            Error::Invalid(vec![Diagnostic::error(&config_path, message).hint(
-                "an entity in `entities:` must not reuse an ISO country's name or alias",
-            )])
-        })?;
-        let link_style = match config.base_url {
-            Some(_) => LinkStyle::Pretty,
-            None => LinkStyle::Explicit,
-        };
+        let basics = Basics::new(root, options.base_url.clone())?;
+        let (config, link_style) = (&basics.config, basics.link_style);
         let out = named_output(options.out_dir());
         // Refused before anything, even the lock file, is made beside it.
         write::check_output_dir(root, &out)?;
@@ -225,9 +274,7 @@ impl Setup {
             false => cache::BuildCache::load(&out, &cache_key),
         };
         Ok(Setup {
-            config,
-            gazetteer,
-            link_style,
+            basics,
             out,
             root: root.clone(),
             cache_key,
@@ -334,7 +381,7 @@ fn write_site(
 ) -> Result<Written> {
     let output = write::Output::prepare(&setup.root, &setup.out)?;
     let render_options = render::RenderOptions {
-        link_style: setup.link_style,
+        link_style: setup.basics.link_style,
     };
     let sink = |path: &str, bytes: &[u8]| output.write_file(path, bytes);
     let link = |path: &str| output.link_previous(path);

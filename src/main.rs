@@ -1,7 +1,7 @@
 //! The `chancery` command: parses arguments, runs one subcommand, prints the outcome once.
 
 use chancery::error::{display_path, plural, Error};
-use chancery::{build, import, scaffold, BuildOptions};
+use chancery::{build, check, import, scaffold, BuildOptions};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +24,8 @@ enum Command {
     New(NewArgs),
     /// Turn raw articles (.txt, .html, .md without front matter) into tagged briefings.
     Import(ImportArgs),
+    /// Build in memory and report broken links, missing images and unreachable briefings.
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +48,28 @@ struct BuildArgs {
     /// Ignore the build cache: parse every briefing and render every page.
     #[arg(long)]
     no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The archive folder (holds content/ and site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The URL the site will be published at (checks the pretty links such a build writes).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Check briefings marked `draft: true` too.
+    #[arg(long)]
+    drafts: bool,
+    /// Also request every external http(s) link.
+    #[arg(long)]
+    external: bool,
+    /// External requests at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+    /// Seconds allowed for one external request.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +125,7 @@ fn main() -> ExitCode {
         Command::Init(args) => run_init(args),
         Command::New(args) => run_new(args),
         Command::Import(args) => run_import(args),
+        Command::Check(args) => run_check(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -154,6 +179,42 @@ fn run_build(args: BuildArgs) -> Result<(), Error> {
         display_path(&report.out)
     );
     Ok(())
+}
+
+fn run_check(args: CheckArgs) -> Result<(), Error> {
+    let options = check::CheckOptions {
+        root: args.root,
+        base_url: args.base_url,
+        drafts: args.drafts,
+        external: args.external,
+        jobs: usize::from(args.jobs),
+        timeout: std::time::Duration::from_secs(args.timeout),
+    };
+    let report = check::check(&options)?;
+    for warning in &report.warnings {
+        eprintln!("{warning}");
+    }
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    let external = match options.external {
+        true => format!(", {} external URLs", report.external_links),
+        false => String::new(),
+    };
+    let checked = format!(
+        "{} pages, {} internal links{external}",
+        report.pages, report.internal_links
+    );
+    match report.problems.len() {
+        0 => {
+            println!("Checked {checked}: nothing broken");
+            Ok(())
+        }
+        n => Err(Error::Refused(format!(
+            "Checked {checked}: {n} problem{} (listed above)",
+            plural(n)
+        ))),
+    }
 }
 
 fn run_init(args: InitArgs) -> Result<(), Error> {

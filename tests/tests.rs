@@ -35,3 +35,12 @@ mod import;
 
 #[path = "suite/safety.rs"]
 mod safety;
+
+#[path = "suite/check.rs"]
+mod check;
+
+#[path = "suite/input.rs"]
+mod input;
+
+#[path = "suite/properties.rs"]
+mod properties;

@@ -392,6 +392,17 @@ impl Checker<'_> {
             let hint = "e.g. `source: {name: Reuters, url: https://...}`";
             self.error("source", "`source` needs a `name`".to_string(), hint);
         }
+        // The URL becomes a link on the page: a relative or `javascript:` one would be wrong
+        // or hostile there.
+        if let Some(bad) = url.as_deref().filter(|u| !is_web_url(u)) {
+            let message = format!(
+                "`source.url` must be an absolute http(s) URL, found `{}`",
+                truncate(&bad.escape_debug().to_string(), 80)
+            );
+            let hint = "write the full address, e.g. `url: https://www.reuters.com/...`";
+            self.error("source", message, hint);
+            return None;
+        }
         name.map(|name| Source { name, url })
     }
 
@@ -406,6 +417,18 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// `http://host...` or `https://host...`, with a host and no spaces or control characters.
+fn is_web_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
 }
 
 /// Byte offset of `item` in `line` where it stands as a whole list item: "Germ" is not found
@@ -623,6 +646,27 @@ mod tests {
             problems[0]
         );
         assert!(problems[0].line.unwrap() >= 4, "{}", problems[0]);
+    }
+
+    #[test]
+    fn source_url_must_be_absolute_http() {
+        for bad in [
+            "www.example.org",
+            "/news/1",
+            "javascript:alert(1)",
+            "https://",
+            "ftp://x",
+        ] {
+            let text = format!(
+                "---\ntitle: A\ndate: 2021-01-01\nsource: {{name: Wire, url: \"{bad}\"}}\n---\n"
+            );
+            let (fm, problems) = parse_text(&text);
+            assert!(fm.is_none(), "{bad}");
+            assert_eq!(problems[0].line, Some(4), "{bad}");
+            assert!(problems[0].message.contains("absolute http(s) URL"));
+            assert!(problems[0].hint.is_some());
+        }
+        assert!(is_web_url("HTTP://example.org/a?b#c"));
     }
 
     #[test]

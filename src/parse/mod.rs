@@ -251,26 +251,28 @@ fn slug_for(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     if let Some(given) = &front.slug {
+        let line = file
+            .text
+            .lines()
+            .position(|l| l.starts_with("slug:"))
+            .map_or(1, |i| i + 1);
         let clean = slugify(given);
         if clean != *given || clean.is_empty() {
-            let line = file
-                .text
-                .lines()
-                .position(|l| l.starts_with("slug:"))
-                .map_or(1, |i| i + 1);
             let hint = if clean.is_empty() {
                 "use lowercase letters, digits and hyphens".to_string()
             } else {
                 format!("use lowercase letters, digits and hyphens, e.g. `slug: {clean}`")
             };
+            // Escaped, so a NUL or newline in the slug shows rather than garbles the message.
+            let shown = given.escape_debug();
             diagnostics.push(
-                Diagnostic::error(&file.path, format!("`slug: {given}` is not a valid slug"))
+                Diagnostic::error(&file.path, format!("`slug: {shown}` is not a valid slug"))
                     .at(line, 1)
                     .hint(hint),
             );
             return None;
         }
-        return Some(clean);
+        return reject_reserved(file, clean, line, "choose another `slug:`", diagnostics);
     }
     let stem = file
         .relative
@@ -286,7 +288,42 @@ fn slug_for(
         );
         return None;
     }
-    Some(slug)
+    reject_reserved(
+        file,
+        slug,
+        1,
+        "rename the file, or add `slug:`",
+        diagnostics,
+    )
+}
+
+/// Windows' reserved device names: a folder `briefings/con/` cannot be made there, so a site
+/// built with one could not be copied to or served from Windows.
+const RESERVED_SLUGS: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// The slug, unless it is a reserved device name (then an error at `line`).
+fn reject_reserved(
+    file: &SourceFile,
+    slug: String,
+    line: usize,
+    hint: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    if !RESERVED_SLUGS.contains(&slug.as_str()) {
+        return Some(slug);
+    }
+    let message = format!("slug `{slug}` is a reserved device name on Windows");
+    diagnostics.push(
+        Diagnostic::error(&file.path, message)
+            .at_line(line)
+            .hint(format!(
+                "{hint} (CON, PRN, AUX, NUL, COM1-9 and LPT1-9 are reserved)"
+            )),
+    );
+    None
 }
 
 /// The slug a briefing's file name gives (without `slug:`): the stem without a leading date.

@@ -223,3 +223,29 @@ fn build_refuses_the_archive_root_and_content_as_output() {
     }
     assert!(before == crate::common::snapshot(&site.root));
 }
+
+#[test]
+fn build_refuses_the_file_system_root_and_the_home_folder() {
+    let site = Site::fixture("basic");
+    let root = site.root.to_str().unwrap();
+    let stderr = fails(&chancery(
+        &["build", "--root", root, "--out", "/"],
+        site.tmp(),
+    ));
+    assert!(stderr.contains("refusing"), "--out /: {stderr}");
+    // An empty home folder would pass the "chancery made it or it is empty" rule: it is refused
+    // for being the home folder.
+    let home = site.tmp().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_chancery"))
+        .args(["build", "--root", root, "--out", home.to_str().unwrap()])
+        .env("HOME", &home)
+        .output()
+        .expect("run chancery");
+    let stderr = fails(&output);
+    assert!(stderr.contains("home folder"), "{stderr}");
+    assert!(
+        files_under(&home).is_empty(),
+        "nothing written into the home folder"
+    );
+}
