@@ -190,7 +190,20 @@ fn run_check(args: CheckArgs) -> Result<(), Error> {
         jobs: usize::from(args.jobs),
         timeout: std::time::Duration::from_secs(args.timeout),
     };
-    let report = check::check(&options)?;
+    let report = check::check(&options).map_err(|error| match error {
+        // The build's closing line speaks of the previous output, which check never touches.
+        Error::Invalid(diagnostics) => {
+            for diagnostic in &diagnostics {
+                eprintln!("{diagnostic}");
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            Error::Refused(format!(
+                "check failed: the archive does not build ({errors} error{})",
+                plural(errors)
+            ))
+        }
+        other => other,
+    })?;
     for warning in &report.warnings {
         eprintln!("{warning}");
     }
