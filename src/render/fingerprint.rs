@@ -121,10 +121,9 @@ impl Fingerprints {
 
     /// A paginated list: its page number and size, and the cards on this page.
     fn list(&self, h: &mut impl Hasher, ids: &[ArticleId], n: usize, per: usize) {
-        (n, ids.len().div_ceil(per), ids.len()).hash(h);
-        let start = ((n - 1) * per).min(ids.len());
-        let end = (start + per).min(ids.len());
-        for &id in &ids[start..end] {
+        // The paginator shows the page number, the page count and the list's length.
+        (n, super::page_count(ids.len(), per), ids.len()).hash(h);
+        for &id in super::page_slice(ids, n, per) {
             self.cards[id].hash(h);
         }
     }

@@ -103,8 +103,15 @@ pub fn feeds(site: &Site) -> Vec<Feed> {
     feeds
 }
 
-fn page_count(items: usize, per_page: usize) -> usize {
+pub(crate) fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
+}
+
+/// The briefings on page `n` (1-based) of a list paginated `per` a page.
+pub(crate) fn page_slice(ids: &[ArticleId], n: usize, per: usize) -> &[ArticleId] {
+    let start = ((n - 1) * per).min(ids.len());
+    let end = (start + per).min(ids.len());
+    &ids[start..end]
 }
 
 impl Page {
@@ -636,9 +643,7 @@ fn list_context(
     ids: &[ArticleId],
 ) -> tera::TeraResult<()> {
     let total = page_count(ids.len(), per);
-    let start = ((n - 1) * per).min(ids.len());
-    let end = (start + per).min(ids.len());
-    context.insert_value("articles", views.card_values(&ids[start..end])?);
+    context.insert_value("articles", views.card_values(page_slice(ids, n, per))?);
     context.insert("paginator", &views.paginator(dir, n, total, ids.len()));
     Ok(())
 }
