@@ -68,6 +68,7 @@ fn bench_render_page(c: &mut Criterion) {
     let tera = templates::compile(&sources).unwrap();
     let options = RenderOptions {
         link_style: LinkStyle::Explicit,
+        search_index: true,
     };
     let renderer = Renderer::new(&site, &tera, &sources, options);
     let mut group = c.benchmark_group("render_page");

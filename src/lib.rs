@@ -26,6 +26,7 @@ pub mod parse;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod theme;
 pub mod urls;
 pub mod write;
@@ -195,6 +196,23 @@ impl Basics {
     }
 }
 
+impl Basics {
+    /// Everything besides the content that the output depends on: a build cache made under
+    /// another key is not used.
+    fn cache_key(&self, drafts: bool) -> String {
+        // The binary's own stamp stands for its code: a rebuilt chancery of the same version may
+        // render differently, so it must not reuse pages.
+        format!(
+            "chancery {} {:?} {:?} drafts={} {:?}",
+            env!("CARGO_PKG_VERSION"),
+            binary_stamp(),
+            self.config,
+            drafts,
+            self.link_style
+        )
+    }
+}
+
 /// The site after load, parse and index, with what parse leaves for the build cache.
 struct Indexed {
     site: model::Site,
@@ -254,21 +272,11 @@ impl Setup {
     fn new(options: &BuildOptions) -> Result<Setup> {
         let root = &options.root;
         let basics = Basics::new(root, options.base_url.clone())?;
-        let (config, link_style) = (&basics.config, basics.link_style);
         let out = named_output(options.out_dir());
         // Refused before anything, even the lock file, is made beside it.
         write::check_output_dir(root, &out)?;
         let _lock = write::BuildLock::acquire(&out, || options.on_wait.map_or((), |f| f(&out)))?;
-        // The binary's own stamp stands for its code: a rebuilt chancery of the same version may
-        // render differently, so it must not reuse pages.
-        let cache_key = format!(
-            "chancery {} {:?} {:?} drafts={} {:?}",
-            env!("CARGO_PKG_VERSION"),
-            binary_stamp(),
-            config,
-            options.drafts,
-            link_style
-        );
+        let cache_key = basics.cache_key(options.drafts);
         let cache = match options.no_cache {
             true => None,
             false => cache::BuildCache::load(&out, &cache_key),
@@ -382,6 +390,7 @@ fn write_site(
     let output = write::Output::prepare(&setup.root, &setup.out)?;
     let render_options = render::RenderOptions {
         link_style: setup.basics.link_style,
+        search_index: true,
     };
     let sink = |path: &str, bytes: &[u8]| output.write_file(path, bytes);
     let link = |path: &str| output.link_previous(path);

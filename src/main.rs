@@ -26,6 +26,30 @@ enum Command {
     Import(ImportArgs),
     /// Build in memory and report broken links, missing images and unreachable briefings.
     Check(CheckArgs),
+    /// Build, serve the site on localhost, and rebuild and reload on every change.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The archive folder (holds content/ and site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on; 0.0.0.0 lets other machines see the preview.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Show briefings marked `draft: true` too.
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Print how long each stage of every rebuild took.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +150,7 @@ fn main() -> ExitCode {
         Command::New(args) => run_new(args),
         Command::Import(args) => run_import(args),
         Command::Check(args) => run_check(args),
+        Command::Serve(args) => run_serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -179,6 +204,35 @@ fn run_build(args: BuildArgs) -> Result<(), Error> {
         display_path(&report.out)
     );
     Ok(())
+}
+
+/// Prints what `chancery serve` reports: progress on stdout, errors and warnings on stderr.
+struct Terminal;
+
+impl chancery::serve::Reporter for Terminal {
+    fn info(&self, line: &str) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        // Tests and scripts read the address from a pipe: do not let it sit in a buffer.
+        let _ = out.flush();
+    }
+
+    fn error(&self, text: &str) {
+        eprintln!("{text}");
+    }
+}
+
+fn run_serve(args: ServeArgs) -> Result<(), Error> {
+    let options = chancery::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        drafts: args.drafts,
+        open: args.open,
+        timings: args.timings,
+    };
+    chancery::serve::run(&options, &Terminal)
 }
 
 fn run_check(args: CheckArgs) -> Result<(), Error> {

@@ -44,3 +44,6 @@ mod input;
 
 #[path = "suite/properties.rs"]
 mod properties;
+
+#[path = "suite/serve.rs"]
+mod serve;

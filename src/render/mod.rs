@@ -65,6 +65,9 @@ pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
 pub struct RenderOptions {
     /// How links are written.
     pub link_style: LinkStyle,
+    /// Whether `render_site` writes the search index too. `chancery serve` writes it in a
+    /// second pass with [`write_search_index`], after the changed pages are already served.
+    pub search_index: bool,
 }
 
 /// Every page of the site, in a stable order.
@@ -198,6 +201,15 @@ const SEARCH_MANIFEST: &str = "search/meta.js";
 /// The folders of the search index's data, beside the manifest (the search page is not data).
 const SEARCH_DATA: [&str; 3] = ["search/terms", "search/docs", "search/facets"];
 
+/// Whether an output path is part of the search index's data (not a page).
+pub fn is_search_data(path: &str) -> bool {
+    path == SEARCH_MANIFEST
+        || SEARCH_DATA.iter().any(|folder| {
+            path.strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+}
+
 /// A feed with its folder, entries and fingerprint.
 struct PlannedFeed {
     feed: Feed,
@@ -318,17 +330,8 @@ pub fn render_site(
             Ok(was_reused)
         })
         .collect::<Result<Vec<bool>>>()?;
-    // The search index is not counted as pages: it is data for search/index.html. Rebuilding it
-    // needs every body, so it is reused whole when no briefing changed.
-    let search_reused = match reuse {
-        Some(reuse) if reuse.previous.get(SEARCH_MANIFEST) == Some(&plan.search) => {
-            SEARCH_DATA.iter().all(|folder| (reuse.link_tree)(folder))
-                && (reuse.link)(SEARCH_MANIFEST)
-        }
-        _ => false,
-    };
-    if !search_reused {
-        crate::search::write_index(site, options.link_style, sink)?;
+    if options.search_index {
+        write_search_index(site, options, sink, plan, reuse)?;
     }
     let mut report = RenderReport::default();
     report.count(outcomes);
@@ -365,6 +368,30 @@ pub fn render_site(
         report.written += 1;
     }
     Ok(report)
+}
+
+/// Writes the search index, or reuses the previous build's when no briefing changed what it
+/// holds. Returns true if it was reused.
+pub fn write_search_index(
+    site: &Site,
+    options: RenderOptions,
+    sink: Sink,
+    plan: &Plan,
+    reuse: Option<&Reuse>,
+) -> Result<bool> {
+    // The search index is not counted as pages: it is data for search/index.html. Rebuilding it
+    // needs every body, so it is reused whole when no briefing changed.
+    let reused = match reuse {
+        Some(reuse) if reuse.previous.get(SEARCH_MANIFEST) == Some(&plan.search) => {
+            SEARCH_DATA.iter().all(|folder| (reuse.link_tree)(folder))
+                && (reuse.link)(SEARCH_MANIFEST)
+        }
+        _ => false,
+    };
+    if !reused {
+        crate::search::write_index(site, options.link_style, sink)?;
+    }
+    Ok(reused)
 }
 
 impl RenderReport {
