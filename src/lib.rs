@@ -231,6 +231,17 @@ fn load_and_index(
 ) -> Result<Indexed> {
     let loaded = load::load_content(root);
     laps.lap("load");
+    parse_and_index(loaded, drafts, basics, cache, laps)
+}
+
+/// Parse and index of the briefings `load` listed.
+fn parse_and_index(
+    loaded: load::Loaded,
+    drafts: bool,
+    basics: &Basics,
+    cache: Option<&cache::BuildCache>,
+    laps: &mut Laps,
+) -> Result<Indexed> {
     let parse_options = parse::ParseOptions {
         drafts,
         link_style: basics.link_style,

@@ -51,7 +51,7 @@ impl SourceEntry {
 }
 
 /// What the load stage found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Loaded {
     /// Briefing files, in sorted walk order.
     pub entries: Vec<SourceEntry>,
@@ -103,6 +103,65 @@ fn briefing_entries(content: &Path) -> (Vec<SourceEntry>, Vec<Diagnostic>) {
         }
     }
     (paths, errors)
+}
+
+/// `loaded` brought up to date after the files at `changed` (absolute paths under
+/// `<root>/content`, as a file watcher reports them) were written, made or removed, without
+/// walking the whole folder again. `None` when only a walk can tell: a folder or symbolic link
+/// among them, a path outside `content/`, or a previous walk that met errors.
+pub fn refresh(root: &Path, loaded: &Loaded, changed: &[PathBuf]) -> Option<Loaded> {
+    if !loaded.diagnostics.is_empty() {
+        return None;
+    }
+    let content = root.join(CONTENT_DIR);
+    let mut entries = loaded.entries.clone();
+    for path in changed {
+        let relative = path.strip_prefix(&content).ok()?;
+        if relative.as_os_str().is_empty() {
+            return None;
+        }
+        if relative
+            .components()
+            .any(|c| is_skipped_name(c.as_os_str()))
+        {
+            // Never a briefing, nor inside a folder that holds any.
+            continue;
+        }
+        let relative = relative_path(&content, path);
+        let at = entries.binary_search_by(|e| walk_order(&e.relative, &relative));
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_file() => {
+                if !is_markdown(path) {
+                    continue;
+                }
+                let entry = SourceEntry {
+                    path: path.clone(),
+                    relative,
+                    stamp: FileStamp::of(&meta),
+                };
+                match at {
+                    Ok(i) => entries[i] = entry,
+                    Err(i) => entries.insert(i, entry),
+                }
+            }
+            Ok(_) => return None,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                // A removed file, or a removed folder with everything under it.
+                let inside = format!("{relative}/");
+                entries.retain(|e| e.relative != relative && !e.relative.starts_with(&inside));
+            }
+            Err(_) => return None,
+        }
+    }
+    Some(Loaded {
+        entries,
+        diagnostics: Vec::new(),
+    })
+}
+
+/// The order of a sorted walk: folder by folder, names compared within each.
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 fn walk_diagnostic(content: &Path, error: &walkdir::Error) -> Diagnostic {
@@ -177,6 +236,52 @@ pub fn normalise(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn relatives(loaded: &Loaded) -> Vec<(String, u64)> {
+        loaded
+            .entries
+            .iter()
+            .map(|e| (e.relative.clone(), e.stamp.size))
+            .collect()
+    }
+
+    #[test]
+    fn refresh_agrees_with_a_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |name: &str, text: &str| {
+            let path = root.join("content").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write("a/b.md", "1");
+        write("a-c.md", "1");
+        write("z.md", "1");
+        let before = load_content(root);
+        let changed = vec![
+            write("a/a.md", "new"),
+            write("a-c.md", "longer"),
+            write("_index.md", "skipped"),
+            write("notes.txt", "not markdown"),
+            root.join("content/z.md"),
+        ];
+        std::fs::remove_file(root.join("content/z.md")).unwrap();
+        let refreshed = refresh(root, &before, &changed).expect("files only");
+        let walked = load_content(root);
+        assert_eq!(relatives(&refreshed), relatives(&walked));
+        assert_eq!(
+            relatives(&walked)[0].0,
+            "a/a.md",
+            "walk order, folder by folder"
+        );
+        // A folder among the changes needs a walk.
+        assert!(refresh(root, &walked, &[root.join("content/a")]).is_none());
+        // A removed folder takes its briefings with it.
+        std::fs::remove_dir_all(root.join("content/a")).unwrap();
+        let refreshed = refresh(root, &walked, &[root.join("content/a")]).unwrap();
+        assert_eq!(relatives(&refreshed), relatives(&load_content(root)));
+    }
 
     #[test]
     fn bom_and_crlf_are_normalised() {

@@ -76,7 +76,7 @@ pub fn run(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
     reporter.info("Building...");
     rebuild(
         &mut session,
-        Changes::all(),
+        &Changes::all(),
         &state,
         reporter,
         options.timings,
@@ -94,7 +94,7 @@ pub fn run(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
         open_browser(&url, reporter);
     }
     while let Some(changes) = watcher.next_batch() {
-        rebuild(&mut session, changes, &state, reporter, options.timings);
+        rebuild(&mut session, &changes, &state, reporter, options.timings);
     }
     Err(Error::Refused("the file watcher stopped".to_string()))
 }
@@ -102,7 +102,7 @@ pub fn run(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
 /// One rebuild: the served folder and open tabs follow it.
 fn rebuild(
     session: &mut Session,
-    changes: Changes,
+    changes: &Changes,
     state: &http::State,
     reporter: &dyn Reporter,
     timings: bool,

@@ -23,7 +23,7 @@ use std::time::Instant;
 /// What changed since the last rebuild, as far as the watcher can tell. Content is always
 /// looked at (a walk of `content/` and the files' stamps); the rest is reloaded only when
 /// flagged.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Changes {
     /// site.yaml changed: everything is reloaded.
     pub config: bool,
@@ -31,6 +31,11 @@ pub struct Changes {
     pub templates: bool,
     /// A static file changed.
     pub statics: bool,
+    /// Files under `content/` that were written, made or removed. Only these are looked at
+    /// again, unless `rescan` is set.
+    pub content: Vec<PathBuf>,
+    /// Walk the whole of `content/` (the first build, or when the watcher lost track).
+    pub rescan: bool,
 }
 
 impl Changes {
@@ -40,6 +45,8 @@ impl Changes {
             config: true,
             templates: true,
             statics: true,
+            content: Vec::new(),
+            rescan: true,
         }
     }
 
@@ -48,6 +55,8 @@ impl Changes {
         self.config |= other.config;
         self.templates |= other.templates;
         self.statics |= other.statics;
+        self.rescan |= other.rescan;
+        self.content.extend(other.content);
     }
 }
 
@@ -75,6 +84,8 @@ pub struct Session {
     cache: Option<BuildCache>,
     /// The files of the served site.
     files: FileSet,
+    /// The briefing files the last rebuild listed, kept up to date from the watcher's paths.
+    loaded: Option<crate::load::Loaded>,
     /// Every briefing body's HTML from the last good build, by path under `content/`. The
     /// search index needs every body whenever any briefing changes; without these, each
     /// rebuild would render thousands of unchanged bodies again from their files.
@@ -97,6 +108,7 @@ impl Session {
             theme: None,
             cache: None,
             files,
+            loaded: None,
             bodies: HashMap::new(),
             _lock: lock,
         })
@@ -112,7 +124,7 @@ impl Session {
     /// search index, which changes whenever any briefing does and needs every body.
     pub fn rebuild(
         &mut self,
-        changes: Changes,
+        changes: &Changes,
         pages_ready: &mut dyn FnMut(&BuildReport),
     ) -> Result<BuildReport> {
         let started = Instant::now();
@@ -128,8 +140,17 @@ impl Session {
         }
         let theme = self.theme.as_ref().expect("loaded above");
         laps.lap("config");
-        let mut indexed = crate::load_and_index(
-            &self.options.root,
+        let refreshed = match (&self.loaded, changes.rescan || changes.config) {
+            (Some(loaded), false) => {
+                crate::load::refresh(&self.options.root, loaded, &changes.content)
+            }
+            _ => None,
+        };
+        let loaded = refreshed.unwrap_or_else(|| crate::load::load_content(&self.options.root));
+        self.loaded = Some(loaded.clone());
+        laps.lap("load");
+        let mut indexed = crate::parse_and_index(
+            loaded,
             self.options.drafts,
             basics,
             self.cache.as_ref(),

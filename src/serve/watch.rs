@@ -108,7 +108,7 @@ impl ArchiveWatcher {
             }
             let flags = changes.get_or_insert_with(Changes::default);
             match kind {
-                Kind::Content => {}
+                Kind::Content => flags.content.push(path.clone()),
                 Kind::Template => flags.templates = true,
                 Kind::Static => flags.statics = true,
                 Kind::Config => flags.config = true,
