@@ -47,6 +47,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/pager.html",
         include_str!("../templates/partials/pager.html"),
     ),
+    (
+        "partials/profile.html",
+        include_str!("../templates/partials/profile.html"),
+    ),
 ];
 
 /// The default static files, by path in the output.
