@@ -44,3 +44,6 @@ mod input;
 
 #[path = "suite/properties.rs"]
 mod properties;
+
+#[path = "suite/theme.rs"]
+mod theme;
