@@ -64,12 +64,13 @@ impl Profile {
         }
     }
 
-    /// The month with the most briefings (the latest of equals), if any has one.
+    /// The month with the most briefings (the latest of equals), when some month had more than
+    /// one: "the busiest month had 1" says nothing.
     pub fn peak(&self) -> Option<(i32, u32, usize)> {
         self.months
             .iter()
             .copied()
-            .filter(|m| m.2 > 0)
+            .filter(|m| m.2 > 1)
             .max_by_key(|m| m.2)
     }
 }
@@ -255,5 +256,6 @@ mod tests {
     fn the_peak_is_the_latest_of_the_busiest_months() {
         assert_eq!(profile(&[2, 1, 2]).peak(), Some((2020, 3, 2)));
         assert_eq!(profile(&[0, 0]).peak(), None);
+        assert_eq!(profile(&[1, 1]).peak(), None);
     }
 }

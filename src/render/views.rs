@@ -505,7 +505,7 @@ pub struct CountedChip<'a> {
 pub struct ProfileView<'a> {
     /// Briefings per month over the archive's span, as inline SVG (`{{ profile.chart | safe }}`).
     pub chart: String,
-    /// The busiest month, if any had a briefing.
+    /// The busiest month, when some month had more than one briefing.
     pub peak: Option<Peak>,
     /// The countries most often tagged with it (at most eight).
     pub countries: Vec<CountedChip<'a>>,
