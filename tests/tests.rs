@@ -47,3 +47,6 @@ mod properties;
 
 #[path = "suite/serve.rs"]
 mod serve;
+
+#[path = "suite/theme.rs"]
+mod theme;

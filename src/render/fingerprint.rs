@@ -9,6 +9,7 @@
 //! rendered whenever the site is written: each is a function of data that the fingerprinted pages
 //! cover, so when every fingerprint matches they are unchanged too (see `lib.rs`, `up_to_date`).
 
+use super::profile::{Profile, Subject};
 use super::{Feed, Page};
 use crate::cache::hash_of;
 use crate::model::{ArticleId, Site, Term, TermId};
@@ -71,11 +72,17 @@ impl Fingerprints {
             Page::Country(t, n) => {
                 country_term(site, t, &mut h);
                 self.list(&mut h, &site.countries[t].articles, n, per);
+                if n == 1 {
+                    profile(site, Subject::Country(t), &mut h);
+                }
             }
             Page::Topic(t, n) => {
                 let term = &site.topics[t];
                 (&term.name, &term.slug, &term.description).hash(&mut h);
                 self.list(&mut h, &term.articles, n, per);
+                if n == 1 {
+                    profile(site, Subject::Topic(t), &mut h);
+                }
             }
             Page::Region(r, n) => {
                 let region = &site.regions[r];
@@ -174,6 +181,22 @@ fn country_term(site: &Site, t: TermId, h: &mut impl Hasher) {
     if let Some(country) = &term.country {
         region_count(site, Some(&country.region)).hash(h);
         region_count(site, Some(&country.subregion)).hash(h);
+    }
+}
+
+/// A term's profile (first page only): its briefings per month over the archive's whole span
+/// (so every briefing's month counts, not only those listed on the page), and the countries and
+/// topics most often tagged with it, as chips, with their counts.
+fn profile(site: &Site, subject: Subject, h: &mut impl Hasher) {
+    let profile = Profile::of(site, subject);
+    profile.months.hash(h);
+    for &(t, count) in &profile.countries {
+        chip(&site.countries[t], h);
+        count.hash(h);
+    }
+    for &(t, count) in &profile.topics {
+        chip(&site.topics[t], h);
+        count.hash(h);
     }
 }
 

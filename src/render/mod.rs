@@ -4,6 +4,8 @@
 //! Tera instance and go straight to the writer, so the whole site is never held in memory.
 
 pub mod fingerprint;
+pub mod map;
+pub mod profile;
 pub mod templates;
 pub mod views;
 
@@ -523,10 +525,14 @@ fn fill_page_context(
         }
         Page::Countries => {
             context.insert("regions", &countries_by_region(views));
+            context.insert("map", &views.world_map());
             "Countries".to_string()
         }
         Page::Country(t, n) => {
             context.insert("term", &views.country_term(t));
+            if n == 1 {
+                context.insert("profile", &views.profile(profile::Subject::Country(t)));
+            }
             list_context(
                 views,
                 context,
@@ -546,6 +552,9 @@ fn fill_page_context(
         }
         Page::Topic(t, n) => {
             context.insert("term", &views.topic_term(t));
+            if n == 1 {
+                context.insert("profile", &views.profile(profile::Subject::Topic(t)));
+            }
             list_context(
                 views,
                 context,
@@ -686,6 +695,7 @@ fn with_page_number(title: &str, n: usize) -> String {
 #[derive(Serialize)]
 struct RegionGroup<'a> {
     name: &'a str,
+    slug: &'a str,
     url: String,
     count: usize,
     subregions: Vec<views::NamedLink<'a>>,
@@ -700,6 +710,7 @@ fn countries_by_region<'a>(views: &Views<'a>) -> Vec<RegionGroup<'a>> {
         .filter(|r| r.parent.is_none())
         .map(|region| RegionGroup {
             name: &region.name,
+            slug: &region.slug,
             url: views.linker.page(&dirs::region(&region.slug)),
             count: region.articles.len(),
             subregions: site

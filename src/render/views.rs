@@ -489,3 +489,91 @@ impl<'s> Views<'s> {
         }
     }
 }
+
+/// A country or topic with how many briefings it shares with the page's term.
+#[derive(Debug, Serialize)]
+pub struct CountedChip<'a> {
+    /// The term as a chip (name, slug, url, flag, code).
+    #[serde(flatten)]
+    pub chip: Chip<'a>,
+    /// Briefings tagged with both.
+    pub count: usize,
+}
+
+/// `profile` on the first page of a country or topic.
+#[derive(Debug, Serialize)]
+pub struct ProfileView<'a> {
+    /// Briefings per month over the archive's span, as inline SVG (`{{ profile.chart | safe }}`).
+    pub chart: String,
+    /// The busiest month, when some month had more than one briefing.
+    pub peak: Option<Peak>,
+    /// The countries most often tagged with it (at most eight).
+    pub countries: Vec<CountedChip<'a>>,
+    /// The topics most often tagged with it (at most eight).
+    pub topics: Vec<CountedChip<'a>>,
+}
+
+/// The busiest month of a profile.
+#[derive(Debug, Serialize)]
+pub struct Peak {
+    /// "August 2023" (the latest of equally busy months).
+    pub month: String,
+    /// Its briefings.
+    pub count: usize,
+}
+
+impl<'s> Views<'s> {
+    /// The profile of a country or topic (see `profile.rs`).
+    pub fn profile(&self, subject: super::profile::Subject) -> ProfileView<'s> {
+        use super::profile::{coverage_svg, Profile, Subject};
+        let profile = Profile::of(self.site, subject);
+        let name = match subject {
+            Subject::Country(t) => &self.site.countries[t].name,
+            Subject::Topic(t) => &self.site.topics[t].name,
+        };
+        let counted = |terms: &[(TermId, usize)], chip: &dyn Fn(TermId) -> Chip<'s>| {
+            terms
+                .iter()
+                .map(|&(t, count)| CountedChip {
+                    chip: chip(t),
+                    count,
+                })
+                .collect()
+        };
+        ProfileView {
+            chart: coverage_svg(&profile, name),
+            peak: profile.peak().map(|(y, m, count)| Peak {
+                month: format!("{} {y}", crate::model::month_name(m)),
+                count,
+            }),
+            countries: counted(&profile.countries, &|t| self.country_chip(t)),
+            topics: counted(&profile.topics, &|t| self.topic_chip(t)),
+        }
+    }
+
+    /// `map` on the countries index: every country with briefings, shaded on a world map.
+    pub fn world_map(&self) -> super::map::WorldMap {
+        let terms: Vec<(TermId, String)> = (0..self.site.countries.len())
+            .map(|t| {
+                (
+                    t,
+                    self.linker
+                        .page(&dirs::country(&self.site.countries[t].slug)),
+                )
+            })
+            .collect();
+        let countries: Vec<super::map::MapCountry> = terms
+            .iter()
+            .filter_map(|(t, url)| {
+                let term = &self.site.countries[*t];
+                Some(super::map::MapCountry {
+                    code: term.country.as_ref()?.code.as_str(),
+                    name: &term.name,
+                    url,
+                    count: term.articles.len(),
+                })
+            })
+            .collect();
+        super::map::WorldMap::new(&countries)
+    }
+}

@@ -162,6 +162,11 @@ impl Browser {
         self.session_post("/execute/sync", json!({ "script": script, "args": args }))
     }
 
+    /// Runs a Chrome DevTools Protocol command (`Emulation.setEmulatedMedia`...) in the session.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.session_post("/goog/cdp/execute", json!({ "cmd": cmd, "params": params }))
+    }
+
     /// The first element matching the CSS `selector`.
     pub fn find(&self, selector: &str) -> String {
         let found = self.session_post(

@@ -168,3 +168,17 @@ fn a_deleted_output_file_is_rendered_again() {
     assert!(site.out().join("countries/india/index.html").is_file());
     assert!(report.pages_reused > 0);
 }
+
+/// A country's first page shows its coverage over time and the terms seen with it, counted over
+/// all its briefings: changing one that is listed only on a later page must still re-render it.
+#[test]
+fn a_country_page_follows_briefings_listed_on_later_pages() {
+    let site = Site::sample();
+    cached_equals_full(&site, "first build");
+    // China's oldest briefing, on the second page of its list.
+    let old = "content/briefings/2019-08-05-india-jammu-kashmir-article-370.md";
+    edit(&site, old, "topics: [", "topics: [sanctions, ");
+    cached_equals_full(&site, "topic added to a briefing on page 2");
+    edit(&site, old, "date: 2019-08-05", "date: 2019-10-05");
+    cached_equals_full(&site, "briefing on page 2 moved to another month");
+}
