@@ -95,6 +95,8 @@ pub struct CachedBriefing {
     pub body_hash: u64,
     /// How each `.md` link was resolved.
     pub links: Vec<(String, LinkTarget)>,
+    /// Its search terms, numbered by [`BuildCache::vocabulary`].
+    pub search: crate::search::DocTerms,
     /// Warnings the file gave (shown again on every build until fixed).
     pub warnings: Vec<CachedWarning>,
 }
@@ -153,6 +155,10 @@ pub struct BuildCache {
     pub briefings: HashMap<String, CachedBriefing>,
     /// Page fingerprints by output path.
     pub pages: HashMap<String, u64>,
+    /// The search terms of [`CachedBriefing::search`], by id.
+    pub vocabulary: Vec<String>,
+    /// A hash of each file of the search index, by output path.
+    pub search_files: HashMap<String, u64>,
 }
 
 impl BuildCache {

@@ -19,11 +19,13 @@ pub const RELATED_LIMIT: usize = 5;
 /// bounds the work for a country with thousands of briefings.
 const RELATED_WINDOW: usize = 24;
 
-/// Builds the site. Returns diagnostics for topics that cannot be named.
+/// Builds the site. `vocabulary` numbers the briefings' search terms (see `crate::parse::Parsed`).
+/// Returns diagnostics for topics that cannot be named.
 pub fn build_site(
     config: SiteConfig,
     gazetteer: &Gazetteer,
     mut briefings: Vec<ParsedBriefing>,
+    vocabulary: crate::search::Vocabulary,
 ) -> (Site, Vec<Diagnostic>) {
     briefings.sort_by(|a, b| {
         b.article
@@ -64,6 +66,7 @@ pub fn build_site(
         topics,
         regions,
         years,
+        vocabulary,
     };
     (site, diagnostics)
 }

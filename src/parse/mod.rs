@@ -19,6 +19,7 @@ use crate::countries::{CountryId, Gazetteer};
 use crate::error::{line_column, Diagnostic};
 use crate::load::{SourceEntry, SourceFile};
 use crate::model::{Article, BriefingDate};
+use crate::search::{Tokenizer, Vocabulary};
 use crate::urls::{slugify, LinkStyle};
 use front_matter::{FrontMatter, Located};
 use markdown::LinkTarget;
@@ -48,6 +49,9 @@ pub struct Parsed {
     pub records: Vec<(String, CachedBriefing)>,
     /// How many files were read and parsed (the others came from the cache).
     pub files_parsed: usize,
+    /// Numbers the briefings' search terms: the cache's vocabulary, with the new terms of the
+    /// files read now.
+    pub vocabulary: crate::search::Vocabulary,
 }
 
 /// How to parse.
@@ -133,9 +137,16 @@ pub fn parse_all(
         .iter()
         .map(|h| (h.entry.relative.clone(), h.slug.clone()))
         .collect();
+    parsed.vocabulary = cache.map_or_else(Vocabulary::default, |c| {
+        Vocabulary::from_terms(c.vocabulary.clone())
+    });
+    let vocabulary = &parsed.vocabulary;
     let bodies: Vec<Option<Body>> = good
         .into_par_iter()
-        .map(|head| body(head, &slugs, options, gazetteer))
+        .map_init(
+            || Tokenizer::new(vocabulary),
+            |tokenizer, head| body(head, &slugs, options, gazetteer, tokenizer),
+        )
         .collect();
     for mut body in bodies.into_iter().flatten() {
         parsed.diagnostics.extend(body.diagnostics);
@@ -410,6 +421,7 @@ fn draft_record(head: &Head, gazetteer: &Gazetteer) -> Option<(String, CachedBri
         body_start: 0,
         body_hash: 0,
         links: Vec::new(),
+        search: Default::default(),
         warnings: warnings
             .iter()
             .map(CachedWarning::from_diagnostic)
@@ -432,6 +444,7 @@ fn body(
     slugs: &HashMap<String, String>,
     options: ParseOptions,
     gazetteer: &Gazetteer,
+    tokenizer: &mut Tokenizer,
 ) -> Option<Body> {
     let style = options.link_style;
     let Head {
@@ -454,7 +467,7 @@ fn body(
             // the first pass (the cache stood in), so show them now.
             match fresh_head(entry, gazetteer) {
                 (Some(head), front_warnings) => {
-                    let mut body = body(head, slugs, options, gazetteer)?;
+                    let mut body = body(head, slugs, options, gazetteer, tokenizer)?;
                     body.diagnostics.splice(0..0, front_warnings);
                     Some(body)
                 }
@@ -479,7 +492,7 @@ fn body(
                 warnings,
                 raw_html: options.raw_html,
             };
-            Some(fresh.render(slugs, style, options.keep_html))
+            Some(fresh.render(slugs, style, options.keep_html, tokenizer))
         }
     }
 }
@@ -499,7 +512,13 @@ struct FreshBody {
 
 impl FreshBody {
     /// Renders the Markdown and assembles the article and its cache record.
-    fn render(self, slugs: &HashMap<String, String>, style: LinkStyle, keep_html: bool) -> Body {
+    fn render(
+        self,
+        slugs: &HashMap<String, String>,
+        style: LinkStyle,
+        keep_html: bool,
+        tokenizer: &mut Tokenizer,
+    ) -> Body {
         let text = &self.text[self.body_start..];
         let links = RefCell::new(Vec::new());
         let resolve = |dest: &str| {
@@ -525,6 +544,7 @@ impl FreshBody {
         let summary = front
             .summary
             .unwrap_or_else(|| markdown::shorten(&rendered.first_paragraph, 280));
+        let search = tokenizer.briefing(&front.title, &summary, &rendered.html);
         let article = Article {
             path: self.entry.path.clone(),
             relative: self.entry.relative.clone(),
@@ -543,6 +563,7 @@ impl FreshBody {
             body_hash: hash_of(text),
             raw_html: self.raw_html,
             word_count: rendered.word_count,
+            search,
             extra: front.extra,
             countries: Vec::new(),
             topics: Vec::new(),
@@ -565,6 +586,7 @@ impl FreshBody {
             body_start: article.body_start,
             body_hash: article.body_hash,
             links: article.links.clone(),
+            search: article.search.clone(),
             warnings: kept.iter().map(CachedWarning::from_diagnostic).collect(),
         };
         let briefing = ParsedBriefing {
@@ -611,6 +633,7 @@ fn from_record(
         body_hash: record.body_hash,
         raw_html,
         word_count: record.word_count,
+        search: record.search.clone(),
         extra: record.extra.clone(),
         countries: Vec::new(),
         topics: Vec::new(),

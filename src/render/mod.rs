@@ -170,6 +170,8 @@ pub struct RenderReport {
     pub written: usize,
     /// Pages taken unchanged from the previous build.
     pub reused: usize,
+    /// The search index's files, when it was written (not reused whole).
+    pub search: Option<crate::search::IndexReport>,
 }
 
 /// The previous build's pages, for the build cache.
@@ -181,6 +183,8 @@ pub struct Reuse<'a> {
     pub link: &'a (dyn Fn(&str) -> bool + Sync),
     /// The same for every file under a folder of the output; false if any cannot be.
     pub link_tree: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Hashes of the previous build's search index files, by output path.
+    pub search_files: &'a HashMap<String, u64>,
 }
 
 /// Every page and feed of a build, with fingerprints: what `render_site` will produce.
@@ -318,8 +322,9 @@ pub fn render_site(
             Ok(was_reused)
         })
         .collect::<Result<Vec<bool>>>()?;
-    // The search index is not counted as pages: it is data for search/index.html. Rebuilding it
-    // needs every body, so it is reused whole when no briefing changed.
+    // The search index is not counted as pages: it is data for search/index.html. It is reused
+    // whole when no briefing changed, else rebuilt from the briefings' terms, keeping the files
+    // that come out the same.
     let search_reused = match reuse {
         Some(reuse) if reuse.previous.get(SEARCH_MANIFEST) == Some(&plan.search) => {
             SEARCH_DATA.iter().all(|folder| (reuse.link_tree)(folder))
@@ -327,10 +332,15 @@ pub fn render_site(
         }
         _ => false,
     };
-    if !search_reused {
-        crate::search::write_index(site, options.link_style, sink)?;
-    }
     let mut report = RenderReport::default();
+    if !search_reused {
+        let keep = reuse.map(|reuse| crate::search::Reuse {
+            hashes: reuse.search_files,
+            keep: reuse.link,
+        });
+        let written = crate::search::write_index(site, options.link_style, sink, keep.as_ref())?;
+        report.search = Some(written);
+    }
     report.count(outcomes);
     if let Some(base_url) = &site.config.base_url {
         let outcomes = plan
