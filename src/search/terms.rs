@@ -18,6 +18,7 @@ use super::text::html_to_text;
 use super::tokenize::{for_each_word, is_indexable, Terms};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// A term's number in a [`Vocabulary`].
@@ -192,8 +193,9 @@ const VALUE: [u32; 256] = {
 pub struct Tokenizer<'v> {
     vocabulary: &'v Vocabulary,
     stems: Terms,
-    /// Folded word -> term id, or [`SKIP`].
-    words: HashMap<String, TermId>,
+    /// Folded word -> term id, or [`SKIP`]. Looked up for every word of every body, so hashed
+    /// with [`WordHasher`] rather than SipHash.
+    words: HashMap<String, TermId, BuildHasherDefault<WordHasher>>,
     /// (term id, weight) of every word of the briefing at hand.
     scratch: Vec<(TermId, u32)>,
     body: String,
@@ -205,7 +207,7 @@ impl<'v> Tokenizer<'v> {
         Tokenizer {
             vocabulary,
             stems: Terms::default(),
-            words: HashMap::new(),
+            words: HashMap::default(),
             scratch: Vec::new(),
             body: String::new(),
         }
@@ -277,9 +279,62 @@ impl<'v> Tokenizer<'v> {
     }
 }
 
+/// A fast hash for short words (the multiply-rotate hash of rustc's FxHasher, eight bytes at a
+/// time). Not resistant to chosen collisions, which only a hostile archive could aim at, and
+/// then only slows its own build; the map it serves is private to one tokenizer.
+#[derive(Default)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.mix(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.mix(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 59);
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.mix(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        // The high bits are the well-mixed ones; hashbrown takes its tag from the top seven.
+        self.0.rotate_left(20)
+    }
+}
+
+impl WordHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_hashes_differ_for_words_that_differ_only_late_or_in_length() {
+        let hash = |w: &str| {
+            std::hash::BuildHasher::hash_one(&BuildHasherDefault::<WordHasher>::default(), w)
+        };
+        let words = [
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgj",
+            "",
+            "\0",
+            "\0\0",
+        ];
+        let hashes: std::collections::HashSet<u64> = words.iter().map(|w| hash(w)).collect();
+        assert_eq!(hashes.len(), words.len());
+    }
 
     #[test]
     fn doc_terms_round_trip_and_saturate() {
