@@ -63,7 +63,8 @@ fn bench_render_page(c: &mut Criterion) {
         raw_html: Default::default(),
     };
     let parsed = parse_all(loaded.entries, &gazetteer, options, None);
-    let (site, _) = chancery::index::build_site(config, &gazetteer, parsed.briefings);
+    let (site, _) =
+        chancery::index::build_site(config, &gazetteer, parsed.briefings, parsed.vocabulary);
     let sources = chancery::theme::templates(&root).unwrap();
     let tera = templates::compile(&sources).unwrap();
     let options = RenderOptions {

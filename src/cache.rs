@@ -95,6 +95,8 @@ pub struct CachedBriefing {
     pub body_hash: u64,
     /// How each `.md` link was resolved.
     pub links: Vec<(String, LinkTarget)>,
+    /// Its search terms, numbered by [`BuildCache::vocabulary`].
+    pub search: crate::search::DocTerms,
     /// Warnings the file gave (shown again on every build until fixed).
     pub warnings: Vec<CachedWarning>,
 }
@@ -153,6 +155,10 @@ pub struct BuildCache {
     pub briefings: HashMap<String, CachedBriefing>,
     /// Page fingerprints by output path.
     pub pages: HashMap<String, u64>,
+    /// The search terms of [`CachedBriefing::search`], by id.
+    pub vocabulary: Vec<String>,
+    /// A hash of each file of the search index, by output path.
+    pub search_files: HashMap<String, u64>,
 }
 
 impl BuildCache {
@@ -171,8 +177,12 @@ impl BuildCache {
     pub fn save(&self, out: &Path) -> crate::error::Result<()> {
         let path = cache_path(out);
         let temporary = crate::write::sibling(out, "chancery-cache.tmp");
-        let bytes = serde_json::to_vec(self).expect("the cache serialises");
-        crate::fs::write(&temporary, &bytes)?;
+        // Streamed: at 100,000 briefings the JSON is a few hundred megabytes.
+        let error = |e: std::io::Error| crate::error::Error::io("write", &temporary, e);
+        let file = std::fs::File::create(&temporary).map_err(error)?;
+        let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
+        serde_json::to_writer(&mut writer, self).map_err(|e| error(e.into()))?;
+        std::io::Write::flush(&mut writer).map_err(error)?;
         crate::fs::rename(&temporary, &path)
     }
 

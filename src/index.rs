@@ -19,11 +19,13 @@ pub const RELATED_LIMIT: usize = 5;
 /// bounds the work for a country with thousands of briefings.
 const RELATED_WINDOW: usize = 24;
 
-/// Builds the site. Returns diagnostics for topics that cannot be named.
+/// Builds the site. `vocabulary` numbers the briefings' search terms (see `crate::parse::Parsed`).
+/// Returns diagnostics for topics that cannot be named.
 pub fn build_site(
     config: SiteConfig,
     gazetteer: &Gazetteer,
     mut briefings: Vec<ParsedBriefing>,
+    vocabulary: crate::search::Vocabulary,
 ) -> (Site, Vec<Diagnostic>) {
     briefings.sort_by(|a, b| {
         b.article
@@ -64,6 +66,7 @@ pub fn build_site(
         topics,
         regions,
         years,
+        vocabulary,
     };
     (site, diagnostics)
 }
@@ -240,7 +243,11 @@ fn related_to(
         ranked.truncate(RELATED_LIMIT);
     }
     ranked.sort_unstable();
-    ranked.into_iter().map(|(_, _, other)| other).collect()
+    // Not `into_iter().map().collect()`: that reuses `ranked`'s allocation in place and keeps
+    // its capacity, every candidate's worth (at 100,000 briefings, over half a gigabyte).
+    let mut related = Vec::with_capacity(ranked.len());
+    related.extend(ranked.iter().map(|&(_, _, other)| other));
+    related
 }
 
 /// Regions and subregions of the countries that have briefings.

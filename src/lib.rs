@@ -109,6 +109,7 @@ pub struct BuildReport {
 
 /// Builds the archive: every stage in order. On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    load::avoid_huge_pages();
     let started = Instant::now();
     let started_ns = cache::now_ns();
     let mut laps = Laps::new();
@@ -130,6 +131,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         None => write_site(&setup, &site, &theme, &plan)?,
     };
     laps.lap("render+write");
+    let search_files = written.search_files.unwrap_or_else(|| {
+        let previous = setup.cache.as_ref().map(|c| c.search_files.clone());
+        previous.unwrap_or_default()
+    });
     let new_cache = cache::BuildCache {
         key: setup.cache_key.clone(),
         build_id: written.build_id.clone(),
@@ -137,6 +142,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         started_ns,
         briefings: parsed.records.into_iter().collect(),
         pages: plan.fingerprints(),
+        vocabulary: site.vocabulary.terms(),
+        search_files,
     };
     let unchanged_cache = written.reused_output && parsed.files_parsed == 0;
     if !unchanged_cache {
@@ -254,8 +261,13 @@ fn parse_and_index(
     diagnostics.append(&mut parsed.diagnostics);
     fail_on_errors(&diagnostics)?;
     let briefings = std::mem::take(&mut parsed.briefings);
-    let (site, index_diagnostics) =
-        index::build_site(basics.config.clone(), &basics.gazetteer, briefings);
+    let vocabulary = std::mem::take(&mut parsed.vocabulary);
+    let (site, index_diagnostics) = index::build_site(
+        basics.config.clone(),
+        &basics.gazetteer,
+        briefings,
+        vocabulary,
+    );
     diagnostics.extend(index_diagnostics);
     fail_on_errors(&diagnostics)?;
     laps.lap("index");
@@ -344,6 +356,8 @@ struct Written {
     build_id: String,
     /// True when the previous output was kept as it is.
     reused_output: bool,
+    /// Hashes of the search index's files, when it was written.
+    search_files: Option<std::collections::HashMap<String, u64>>,
 }
 
 impl Written {
@@ -354,6 +368,7 @@ impl Written {
             reused: pages,
             build_id,
             reused_output: true,
+            search_files: None,
         }
     }
 }
@@ -410,6 +425,7 @@ fn write_site(
         previous: &cache.pages,
         link: &link,
         link_tree: &link_tree,
+        search_files: &cache.search_files,
     });
     let rendered = render::render_site(
         site,
@@ -439,6 +455,7 @@ fn write_site(
         reused: report.reused,
         build_id,
         reused_output: false,
+        search_files: report.search.map(|s| s.hashes),
     })
 }
 

@@ -120,6 +120,9 @@ pub struct Article {
     pub raw_html: crate::parse::markdown::RawHtml,
     /// Words in the body.
     pub word_count: usize,
+    /// The terms of its title, summary and body, for the search index (worked out at parse, or
+    /// kept by the build cache), numbered by [`Site::vocabulary`].
+    pub search: crate::search::DocTerms,
     /// Front-matter keys the schema does not know.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Its countries, as indexes into `Site::countries`, in front-matter order.
@@ -236,6 +239,8 @@ pub struct Site {
     pub regions: Vec<Region>,
     /// The archive by date, newest year first.
     pub years: Vec<Year>,
+    /// Numbers the search terms of every article ([`Article::search`]).
+    pub vocabulary: crate::search::Vocabulary,
 }
 
 /// English month names, for archive pages.

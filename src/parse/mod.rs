@@ -19,6 +19,7 @@ use crate::countries::{CountryId, Gazetteer};
 use crate::error::{line_column, Diagnostic};
 use crate::load::{SourceEntry, SourceFile};
 use crate::model::{Article, BriefingDate};
+use crate::search::{Tokenizer, Vocabulary};
 use crate::urls::{slugify, LinkStyle};
 use front_matter::{FrontMatter, Located};
 use markdown::LinkTarget;
@@ -48,6 +49,9 @@ pub struct Parsed {
     pub records: Vec<(String, CachedBriefing)>,
     /// How many files were read and parsed (the others came from the cache).
     pub files_parsed: usize,
+    /// Numbers the briefings' search terms: the cache's vocabulary, with the new terms of the
+    /// files read now.
+    pub vocabulary: crate::search::Vocabulary,
 }
 
 /// How to parse.
@@ -60,7 +64,8 @@ pub struct ParseOptions {
     /// Raw HTML in bodies: cleaned, or trusted (site.yaml's `allow_raw_html`).
     pub raw_html: markdown::RawHtml,
     /// Keep each body's HTML in memory (else pages render it again from the file: see
-    /// `crate::LARGE_ARCHIVE`).
+    /// `crate::LARGE_ARCHIVE`), and each file's text between parse's two passes (else the
+    /// second pass reads the file again: at 100,000 briefings the texts are half a gigabyte).
     pub keep_html: bool,
 }
 
@@ -75,9 +80,10 @@ struct Head {
 
 enum HeadKind {
     /// Read and parsed now. It owns the file's text, so the text is freed as soon as its body
-    /// is rendered (at 100,000 briefings the sources alone are half a gigabyte).
+    /// is rendered, or only a hash of the front matter, so the second pass can read the file
+    /// again and know it is the one parsed.
     Fresh {
-        text: String,
+        text: Text,
         front: FrontMatter,
         body_start: usize,
         body_first_line: usize,
@@ -85,6 +91,14 @@ enum HeadKind {
     },
     /// Known to the build cache; not read.
     Cached(CachedBriefing),
+}
+
+/// A fresh file's text between the passes.
+enum Text {
+    /// Kept.
+    Kept(String),
+    /// Dropped; the hash of everything before the body.
+    Dropped { head_hash: u64 },
 }
 
 /// Parses every file, using `cache` for the files it knows.
@@ -99,7 +113,7 @@ pub fn parse_all(
         .into_par_iter()
         .map(|entry| match cached_head(&entry, cache, gazetteer) {
             Some(head) => (Some(head), Vec::new()),
-            None => fresh_head(entry, gazetteer),
+            None => fresh_head(entry, gazetteer, options.keep_html),
         })
         .collect();
     let mut good = Vec::with_capacity(heads.len());
@@ -133,9 +147,16 @@ pub fn parse_all(
         .iter()
         .map(|h| (h.entry.relative.clone(), h.slug.clone()))
         .collect();
+    parsed.vocabulary = cache.map_or_else(Vocabulary::default, |c| {
+        Vocabulary::from_terms(c.vocabulary.clone())
+    });
+    let vocabulary = &parsed.vocabulary;
     let bodies: Vec<Option<Body>> = good
         .into_par_iter()
-        .map(|head| body(head, &slugs, options, gazetteer))
+        .map_init(
+            || Tokenizer::new(vocabulary),
+            |tokenizer, head| body(head, &slugs, options, gazetteer, tokenizer),
+        )
         .collect();
     for mut body in bodies.into_iter().flatten() {
         parsed.diagnostics.extend(body.diagnostics);
@@ -179,7 +200,11 @@ fn cached_head(
 }
 
 /// Reads a file and parses its front matter, slug and countries.
-fn fresh_head(entry: SourceEntry, gazetteer: &Gazetteer) -> (Option<Head>, Vec<Diagnostic>) {
+fn fresh_head(
+    entry: SourceEntry,
+    gazetteer: &Gazetteer,
+    keep_text: bool,
+) -> (Option<Head>, Vec<Diagnostic>) {
     let file = match entry.read() {
         Ok(file) => file,
         Err(diagnostic) => return (None, vec![diagnostic]),
@@ -203,7 +228,12 @@ fn fresh_head(entry: SourceEntry, gazetteer: &Gazetteer) -> (Option<Head>, Vec<D
             draft: front.draft,
             country_ids,
             kind: HeadKind::Fresh {
-                text: file.text,
+                text: match keep_text {
+                    true => Text::Kept(file.text),
+                    false => Text::Dropped {
+                        head_hash: hash_of(&file.text[..body_start]),
+                    },
+                },
                 front,
                 body_start,
                 body_first_line,
@@ -410,6 +440,7 @@ fn draft_record(head: &Head, gazetteer: &Gazetteer) -> Option<(String, CachedBri
         body_start: 0,
         body_hash: 0,
         links: Vec::new(),
+        search: Default::default(),
         warnings: warnings
             .iter()
             .map(CachedWarning::from_diagnostic)
@@ -432,6 +463,7 @@ fn body(
     slugs: &HashMap<String, String>,
     options: ParseOptions,
     gazetteer: &Gazetteer,
+    tokenizer: &mut Tokenizer,
 ) -> Option<Body> {
     let style = options.link_style;
     let Head {
@@ -452,9 +484,9 @@ fn body(
             }
             // Read again because a link changed: the front matter's warnings were not shown in
             // the first pass (the cache stood in), so show them now.
-            match fresh_head(entry, gazetteer) {
+            match fresh_head(entry, gazetteer, true) {
                 (Some(head), front_warnings) => {
-                    let mut body = body(head, slugs, options, gazetteer)?;
+                    let mut body = body(head, slugs, options, gazetteer, tokenizer)?;
                     body.diagnostics.splice(0..0, front_warnings);
                     Some(body)
                 }
@@ -468,6 +500,19 @@ fn body(
             body_first_line,
             warnings,
         } => {
+            let text = match text {
+                Text::Kept(text) => text,
+                Text::Dropped { head_hash } => match read_again(&entry, body_start, head_hash) {
+                    Some(text) => text,
+                    // Changed since the first pass: parse it afresh, as it is now.
+                    None => {
+                        let (head, front_warnings) = fresh_head(entry, gazetteer, true);
+                        let mut body = body(head?, slugs, options, gazetteer, tokenizer)?;
+                        body.diagnostics.splice(0..0, front_warnings);
+                        return Some(body);
+                    }
+                },
+            };
             let fresh = FreshBody {
                 entry,
                 slug,
@@ -479,9 +524,16 @@ fn body(
                 warnings,
                 raw_html: options.raw_html,
             };
-            Some(fresh.render(slugs, style, options.keep_html))
+            Some(fresh.render(slugs, style, options.keep_html, tokenizer))
         }
     }
+}
+
+/// The text of a file the first pass read, if it still has the front matter it had then.
+fn read_again(entry: &SourceEntry, body_start: usize, head_hash: u64) -> Option<String> {
+    let text = entry.read().ok()?.text;
+    let head = text.get(..body_start)?;
+    (hash_of(head) == head_hash).then_some(text)
 }
 
 /// The parts of a fresh head that rendering needs.
@@ -499,7 +551,13 @@ struct FreshBody {
 
 impl FreshBody {
     /// Renders the Markdown and assembles the article and its cache record.
-    fn render(self, slugs: &HashMap<String, String>, style: LinkStyle, keep_html: bool) -> Body {
+    fn render(
+        self,
+        slugs: &HashMap<String, String>,
+        style: LinkStyle,
+        keep_html: bool,
+        tokenizer: &mut Tokenizer,
+    ) -> Body {
         let text = &self.text[self.body_start..];
         let links = RefCell::new(Vec::new());
         let resolve = |dest: &str| {
@@ -525,6 +583,7 @@ impl FreshBody {
         let summary = front
             .summary
             .unwrap_or_else(|| markdown::shorten(&rendered.first_paragraph, 280));
+        let search = tokenizer.briefing(&front.title, &summary, &rendered.html);
         let article = Article {
             path: self.entry.path.clone(),
             relative: self.entry.relative.clone(),
@@ -543,6 +602,7 @@ impl FreshBody {
             body_hash: hash_of(text),
             raw_html: self.raw_html,
             word_count: rendered.word_count,
+            search,
             extra: front.extra,
             countries: Vec::new(),
             topics: Vec::new(),
@@ -565,6 +625,7 @@ impl FreshBody {
             body_start: article.body_start,
             body_hash: article.body_hash,
             links: article.links.clone(),
+            search: article.search.clone(),
             warnings: kept.iter().map(CachedWarning::from_diagnostic).collect(),
         };
         let briefing = ParsedBriefing {
@@ -611,6 +672,7 @@ fn from_record(
         body_hash: record.body_hash,
         raw_html,
         word_count: record.word_count,
+        search: record.search.clone(),
         extra: record.extra.clone(),
         countries: Vec::new(),
         topics: Vec::new(),
@@ -728,5 +790,66 @@ mod tests {
             resolve_link("z.md", "../../etc.md", &slugs, style),
             LinkTarget::Missing
         );
+    }
+
+    #[test]
+    fn dropping_texts_between_passes_parses_the_same() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let gazetteer =
+            Gazetteer::with_extras(&crate::config::SiteConfig::load(root).unwrap().entities)
+                .unwrap();
+        let parse = |keep_html| {
+            let options = ParseOptions {
+                drafts: true,
+                link_style: LinkStyle::Explicit,
+                raw_html: markdown::RawHtml::Sanitise,
+                keep_html,
+            };
+            let parsed = parse_all(
+                crate::load::load_content(root).entries,
+                &gazetteer,
+                options,
+                None,
+            );
+            let terms = parsed.vocabulary.terms();
+            let mut seen: Vec<_> = parsed
+                .briefings
+                .iter()
+                .map(|b| {
+                    let a = &b.article;
+                    // Ids depend on which thread met a term first; the terms do not.
+                    let mut words: Vec<(String, u32)> = a
+                        .search
+                        .counts()
+                        .into_iter()
+                        .map(|(id, n)| (terms[id as usize].clone(), n))
+                        .collect();
+                    words.sort();
+                    (a.slug.clone(), a.title.clone(), a.summary.clone(), words)
+                })
+                .collect();
+            seen.sort();
+            (seen, parsed.diagnostics.len())
+        };
+        let (kept, dropped) = (parse(true), parse(false));
+        assert!(kept.0.len() > 10);
+        assert_eq!(kept, dropped);
+    }
+
+    #[test]
+    fn a_file_changed_between_passes_is_not_taken_for_the_one_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "---\ntitle: A\n---\nBody\n").unwrap();
+        let entry = SourceEntry {
+            path: path.clone(),
+            relative: "a.md".into(),
+            stamp: crate::cache::FileStamp::of(&std::fs::metadata(&path).unwrap()),
+        };
+        let head = "---\ntitle: A\n---\n";
+        let hash = hash_of(head);
+        assert!(read_again(&entry, head.len(), hash).is_some());
+        std::fs::write(&path, "---\ntitle: B\n---\nBody\n").unwrap();
+        assert!(read_again(&entry, head.len(), hash).is_none());
     }
 }

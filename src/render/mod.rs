@@ -175,6 +175,8 @@ pub struct RenderReport {
     pub written: usize,
     /// Pages taken unchanged from the previous build.
     pub reused: usize,
+    /// The search index's files, when it was written (not reused whole).
+    pub search: Option<crate::search::IndexReport>,
 }
 
 /// The previous build's pages, for the build cache.
@@ -186,6 +188,8 @@ pub struct Reuse<'a> {
     pub link: &'a (dyn Fn(&str) -> bool + Sync),
     /// The same for every file under a folder of the output; false if any cannot be.
     pub link_tree: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Hashes of the previous build's search index files, by output path.
+    pub search_files: &'a HashMap<String, u64>,
 }
 
 /// Every page and feed of a build, with fingerprints: what `render_site` will produce.
@@ -332,10 +336,10 @@ pub fn render_site(
             Ok(was_reused)
         })
         .collect::<Result<Vec<bool>>>()?;
-    if options.search_index {
-        write_search_index(site, options, sink, plan, reuse)?;
-    }
     let mut report = RenderReport::default();
+    if options.search_index {
+        report.search = write_search_index(site, options, sink, plan, reuse)?;
+    }
     report.count(outcomes);
     if let Some(base_url) = &site.config.base_url {
         let outcomes = plan
@@ -372,28 +376,33 @@ pub fn render_site(
     Ok(report)
 }
 
-/// Writes the search index, or reuses the previous build's when no briefing changed what it
-/// holds. Returns true if it was reused.
+/// Writes the search index, unless no briefing changed what it holds (then the previous
+/// build's is reused whole and `None` returned). When it is written, the files that come out
+/// the same as the previous build's are kept rather than written.
 pub fn write_search_index(
     site: &Site,
     options: RenderOptions,
     sink: Sink,
     plan: &Plan,
     reuse: Option<&Reuse>,
-) -> Result<bool> {
-    // The search index is not counted as pages: it is data for search/index.html. Rebuilding it
-    // needs every body, so it is reused whole when no briefing changed.
-    let reused = match reuse {
+) -> Result<Option<crate::search::IndexReport>> {
+    // The search index is not counted as pages: it is data for search/index.html.
+    let reused_whole = match reuse {
         Some(reuse) if reuse.previous.get(SEARCH_MANIFEST) == Some(&plan.search) => {
             SEARCH_DATA.iter().all(|folder| (reuse.link_tree)(folder))
                 && (reuse.link)(SEARCH_MANIFEST)
         }
         _ => false,
     };
-    if !reused {
-        crate::search::write_index(site, options.link_style, sink)?;
+    if reused_whole {
+        return Ok(None);
     }
-    Ok(reused)
+    let keep = reuse.map(|reuse| crate::search::Reuse {
+        hashes: reuse.search_files,
+        keep: reuse.link,
+    });
+    let written = crate::search::write_index(site, options.link_style, sink, keep.as_ref())?;
+    Ok(Some(written))
 }
 
 impl RenderReport {

@@ -1,9 +1,10 @@
 //! The inverted index: every term with the briefings that hold it, weighted for BM25.
 //!
-//! Briefings are indexed in parallel in chunks; each chunk keeps its own small vocabulary (so a
-//! word is folded and stemmed once per chunk, not once per occurrence) and its postings as
-//! packed `u32`s. Chunks are merged in order, so every list comes out sorted by briefing id,
-//! which is also newest-first order. Nothing here allocates per occurrence.
+//! It is assembled from each briefing's [`DocTerms`] (worked out when the file was parsed, or
+//! taken from the build cache) plus the terms of its countries' and topics' names: one pass
+//! over the briefings in id order appends each posting to its term's list, already encoded, so
+//! every list comes out sorted by briefing id, which is also newest-first order. No body is
+//! rendered or tokenized here; the cost is a few nanoseconds per posting.
 //!
 //! Ranking is BM25 with field weights (a BM25F simplification): a word in the title counts
 //! [`TITLE_WEIGHT`] times, in a country or topic name [`TAG_WEIGHT`] times, in the summary or
@@ -14,12 +15,9 @@
 //! without a table of document lengths.
 
 use super::encode::{push_gap, push_small};
-use super::text::html_to_text;
-use super::tokenize::{for_each_word, is_indexable, Terms};
-use crate::error::Result;
+use super::terms::{DocTerms, TermId, Vocabulary, MAX_COUNT};
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 /// Weight of a word in the title.
 pub const TITLE_WEIGHT: u32 = 3;
@@ -33,14 +31,6 @@ pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
 /// Stored weights are 1..=63 (6 bits: one character of the encoding).
 pub const MAX_WEIGHT: u8 = 63;
-
-/// Briefings per indexing job: big enough that a chunk's vocabulary is reused many times.
-const CHUNK: usize = 256;
-/// A posting is `doc << 6 | weighted tf`; the weighted tf saturates long before 63.
-const TF_BITS: u32 = 6;
-const TF_MASK: u32 = (1 << TF_BITS) - 1;
-/// Marks a word that is not indexed (stop word, too short or long), so it is not looked at again.
-const SKIP: u32 = u32::MAX;
 
 /// One term's postings: briefing ids ascending, each with its stored BM25 weight (1..=63),
 /// already in the compact text form of [`super::encode`] (gap, then weight, per posting).
@@ -83,163 +73,85 @@ pub fn idf(docs: u32, df: usize) -> f64 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// The text of one briefing, field by field.
+/// One briefing as the index sees it.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    /// The terms of its own text.
+    pub own: &'a DocTerms,
+    /// The terms of its countries' and topics' names: `(term id, weighted count)`, sorted by
+    /// id, each id once.
+    pub tags: Vec<(TermId, u32)>,
+    /// The weighted length the names add.
+    pub tag_length: u32,
+}
+
+/// Builds the index of `docs` (briefing ids are their positions), whose term ids are
+/// `vocabulary`'s.
+pub fn build_index(vocabulary: &Vocabulary, docs: &[Doc]) -> Index {
+    let lengths: Vec<u32> = docs.iter().map(|d| d.own.length + d.tag_length).collect();
+    let count = lengths.len() as u32;
+    let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / f64::from(count.max(1));
+    vocabulary.with_terms(|names| {
+        let mut lists = vec![List::default(); names.len()];
+        for (doc, (d, &length)) in docs.iter().zip(&lengths).enumerate() {
+            let norm = K1 * (1.0 - B + B * f64::from(length) / average.max(1.0));
+            let mut add = |id: TermId, tf: u32| lists[id as usize].push(doc as u32, tf, norm);
+            merge_tags(d, &mut add);
+        }
+        let mut terms: Vec<TermPostings> = lists
+            .into_iter()
+            .enumerate()
+            .filter(|(_, list)| list.df > 0)
+            .map(|(id, list)| TermPostings {
+                term: names[id].to_string(),
+                df: list.df,
+                encoded: list.encoded,
+            })
+            .collect();
+        terms.par_sort_unstable_by(|a, b| term_order(&a.term, &b.term));
+        Index { docs: count, terms }
+    })
+}
+
+/// Calls `add` with each term of the briefing, ids ascending: its own counts plus its names'.
+fn merge_tags(doc: &Doc, add: &mut impl FnMut(TermId, u32)) {
+    let mut tags = doc.tags.iter().peekable();
+    doc.own.for_each(|id, mut tf| {
+        while let Some(&&(tag, extra)) = tags.peek() {
+            if tag > id {
+                break;
+            }
+            tags.next();
+            if tag == id {
+                tf += extra;
+            } else {
+                add(tag, extra);
+            }
+        }
+        add(id, tf);
+    });
+    for &(tag, extra) in tags {
+        add(tag, extra);
+    }
+}
+
+/// One term's postings as they are appended.
 #[derive(Debug, Clone, Default)]
-pub struct Fields<'a> {
-    /// The title.
-    pub title: &'a str,
-    /// Its countries' and topics' names.
-    pub tags: Vec<&'a str>,
-    /// The summary.
-    pub summary: &'a str,
-    /// The body, as HTML (rendered for the index when parse did not keep it).
-    pub body_html: std::borrow::Cow<'a, str>,
+struct List {
+    encoded: String,
+    df: u32,
+    last: Option<u32>,
 }
 
-/// Builds the index of briefings `0..docs`, whose text `fields` gives.
-pub fn build_index<'a>(
-    docs: usize,
-    fields: impl Fn(usize) -> Result<Fields<'a>> + Sync,
-) -> Result<Index> {
-    let ids: Vec<usize> = (0..docs).collect();
-    let chunks: Vec<ChunkIndex> = ids
-        .par_chunks(CHUNK)
-        .map(|chunk| ChunkIndex::build(chunk, &fields))
-        .collect::<Result<_>>()?;
-    let (vocabulary, lengths) = merge(chunks);
-    let docs = lengths.len() as u32;
-    let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / f64::from(docs.max(1));
-    let mut terms: Vec<TermPostings> = vocabulary
-        .into_par_iter()
-        .map(|(term, packed)| TermPostings {
-            df: packed.len() as u32,
-            encoded: weigh(&packed, &lengths, average),
-            term,
-        })
-        .collect();
-    terms.par_sort_unstable_by(|a, b| term_order(&a.term, &b.term));
-    Ok(Index { docs, terms })
-}
-
-/// Packed postings encoded with each one's stored weight: BM25's document-dependent factor,
-/// in 1..=63.
-fn weigh(packed: &[u32], lengths: &[u32], average: f64) -> String {
-    let mut out = String::with_capacity(packed.len() * 2);
-    let mut previous = None;
-    for &p in packed {
-        let (doc, tf) = (p >> TF_BITS, f64::from(p & TF_MASK));
-        let norm = K1 * (1.0 - B + B * f64::from(lengths[doc as usize]) / average.max(1.0));
+impl List {
+    /// Appends briefing `doc` with weighted count `tf`; `norm` is BM25's length factor for it.
+    fn push(&mut self, doc: u32, tf: u32, norm: f64) {
+        let tf = f64::from(tf.min(MAX_COUNT));
         let weight = (tf / (tf + norm) * f64::from(MAX_WEIGHT)).round() as u8;
-        push_gap(previous, doc, &mut out);
-        push_small(weight.clamp(1, MAX_WEIGHT), &mut out);
-        previous = Some(doc);
-    }
-    out
-}
-
-/// The chunks' vocabularies as one, with each term's packed postings in id order, and every
-/// briefing's weighted length.
-fn merge(chunks: Vec<ChunkIndex>) -> (Vec<(String, Vec<u32>)>, Vec<u32>) {
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut lists: Vec<(String, Vec<u32>)> = Vec::new();
-    let mut lengths = Vec::new();
-    for chunk in chunks {
-        let mut postings = chunk.postings;
-        for (term, local) in chunk.terms {
-            let list = std::mem::take(&mut postings[local as usize]);
-            match ids.get(&term) {
-                Some(&id) => lists[id].1.extend_from_slice(&list),
-                None => {
-                    ids.insert(term.clone(), lists.len());
-                    lists.push((term, list));
-                }
-            }
-        }
-        lengths.extend(chunk.lengths);
-    }
-    (lists, lengths)
-}
-
-/// The index of a run of consecutive briefings.
-struct ChunkIndex {
-    /// Term -> local id.
-    terms: HashMap<String, u32>,
-    /// Folded word -> local term id, or [`SKIP`].
-    words: HashMap<String, u32>,
-    /// By local term id: packed postings, by briefing.
-    postings: Vec<Vec<u32>>,
-    /// Weighted length of each briefing of the chunk.
-    lengths: Vec<u32>,
-    stems: Terms,
-}
-
-impl ChunkIndex {
-    fn build<'a>(
-        ids: &[usize],
-        fields: &(impl Fn(usize) -> Result<Fields<'a>> + Sync),
-    ) -> Result<ChunkIndex> {
-        let mut chunk = ChunkIndex {
-            terms: HashMap::new(),
-            words: HashMap::new(),
-            postings: Vec::new(),
-            lengths: Vec::with_capacity(ids.len()),
-            stems: Terms::default(),
-        };
-        let mut body = String::new();
-        for &id in ids {
-            let (doc, fields) = (id as u32, fields(id)?);
-            chunk.lengths.push(0);
-            chunk.add(doc, fields.title, TITLE_WEIGHT);
-            for tag in &fields.tags {
-                chunk.add(doc, tag, TAG_WEIGHT);
-            }
-            chunk.add(doc, fields.summary, TEXT_WEIGHT);
-            body.clear();
-            html_to_text(&fields.body_html, &mut body);
-            chunk.add(doc, &body, TEXT_WEIGHT);
-        }
-        Ok(chunk)
-    }
-
-    /// Counts every term of `text` for briefing `doc`, `weight` times each.
-    fn add(&mut self, doc: u32, text: &str, weight: u32) {
-        let mut added = 0;
-        for_each_word(text, |word, _| {
-            let term = self.term_id(word);
-            if term == SKIP {
-                return;
-            }
-            added += weight;
-            let list = &mut self.postings[term as usize];
-            match list.last_mut() {
-                Some(last) if *last >> TF_BITS == doc => {
-                    let tf = (*last & TF_MASK) + weight;
-                    *last = doc << TF_BITS | tf.min(TF_MASK);
-                }
-                _ => list.push(doc << TF_BITS | weight.min(TF_MASK)),
-            }
-        });
-        *self.lengths.last_mut().expect("a briefing is open") += added;
-    }
-
-    /// The local id of the term for `word`, folding and stemming each word once per chunk.
-    fn term_id(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.words.get(word) {
-            return id;
-        }
-        let id = if is_indexable(word) {
-            let term = self.stems.term(word);
-            let next = self.postings.len() as u32;
-            let id = *self.terms.entry(term).or_insert(next);
-            if id == next {
-                self.postings.push(Vec::new());
-            }
-            id
-        } else {
-            SKIP
-        };
-        self.words.insert(word.to_string(), id);
-        id
+        push_gap(self.last, doc, &mut self.encoded);
+        push_small(weight.clamp(1, MAX_WEIGHT), &mut self.encoded);
+        self.last = Some(doc);
+        self.df += 1;
     }
 }
 
@@ -247,16 +159,27 @@ impl ChunkIndex {
 pub(crate) mod tests {
     use super::*;
 
+    use crate::search::terms::Tokenizer;
+    use crate::search::tokenize::Terms;
+    use std::collections::HashMap;
+
     /// An index of briefings given as (title, body HTML).
     pub fn index_of(docs: &[(&str, &str)]) -> Index {
-        build_index(docs.len(), |i| {
-            Ok(Fields {
-                title: docs[i].0,
-                body_html: docs[i].1.into(),
-                ..Fields::default()
+        let vocabulary = Vocabulary::default();
+        let mut tokenizer = Tokenizer::new(&vocabulary);
+        let own: Vec<DocTerms> = docs
+            .iter()
+            .map(|(title, body)| tokenizer.briefing(title, "", body))
+            .collect();
+        let docs: Vec<Doc> = own
+            .iter()
+            .map(|own| Doc {
+                own,
+                tags: Vec::new(),
+                tag_length: 0,
             })
-        })
-        .unwrap()
+            .collect();
+        build_index(&vocabulary, &docs)
     }
 
     /// Ranks briefings for a query the way search.js does: every term must match; the score

@@ -11,14 +11,17 @@
 //! Only meta.js is loaded with the page; a query loads the term shards of its words, the facet
 //! lists of its filters, and the document files of the results on screen.
 
-use super::build::{build_index, Fields, Index, TermPostings, K1};
+use super::build::{build_index, Doc, Index, TermPostings, K1, TAG_WEIGHT};
 use super::encode::id_list;
 use super::shard::{keys, partition};
+use super::terms::{TermId, Tokenizer};
 use crate::error::Result;
 use crate::model::Site;
 use crate::urls::{dirs, LinkStyle, Linker};
 use rayon::prelude::*;
 use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Receives each file: its path relative to the output root, and its bytes.
 pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
@@ -32,9 +35,9 @@ pub const DOCS_PER_FILE: usize = 16;
 pub const FORMAT: u32 = 1;
 
 /// What was written.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct IndexReport {
-    /// Files written.
+    /// Files of the index (written or reused).
     pub files: usize,
     /// Their total size in bytes.
     pub bytes: usize,
@@ -42,12 +45,38 @@ pub struct IndexReport {
     pub shards: usize,
     /// Distinct terms.
     pub terms: usize,
+    /// Files that came out the same as last time and were kept rather than written.
+    pub reused: usize,
+    /// A hash of every file's bytes, by path: what [`Reuse::hashes`] wants next time.
+    pub hashes: HashMap<String, u64>,
 }
 
-/// Builds the search index of `site` and writes its files into `sink`.
-pub fn write_index(site: &Site, style: LinkStyle, sink: Sink) -> Result<IndexReport> {
-    let index = build_index(site.articles.len(), |id| article_fields(site, id))?;
-    let counted = Counter::new(sink);
+/// The index files a previous build wrote, so that the ones that come out the same are kept
+/// rather than written again (a change to one briefing touches a few term shards, one document
+/// file and a few facet lists).
+pub struct Reuse<'a> {
+    /// The previous [`IndexReport::hashes`].
+    pub hashes: &'a HashMap<String, u64>,
+    /// Puts the previous file at this output path in place (a hard link into a staging folder;
+    /// nothing at all for a server that writes in place); false when it cannot, and then the
+    /// file is written.
+    pub keep: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// Builds the search index of `site` and writes its files into `sink`, keeping the files of
+/// `reuse` that would come out the same.
+///
+/// No body is read or rendered: every briefing's terms were worked out when it was parsed
+/// ([`crate::model::Article::search`]), so this costs a pass over the postings, the encoding of
+/// the files and a hash of each.
+pub fn write_index(
+    site: &Site,
+    style: LinkStyle,
+    sink: Sink,
+    reuse: Option<&Reuse>,
+) -> Result<IndexReport> {
+    let index = site_index(site);
+    let counted = Counter::new(sink, reuse);
     let shard_keys = write_shards(&index, &counted)?;
     write_docs(site, &counted)?;
     write_facets(site, &counted)?;
@@ -60,20 +89,48 @@ pub fn write_index(site: &Site, style: LinkStyle, sink: Sink) -> Result<IndexRep
     })
 }
 
-/// The text of briefing `id`, for the index.
-fn article_fields(site: &Site, id: usize) -> Result<Fields<'_>> {
-    let article = &site.articles[id];
-    let countries = article
-        .countries
-        .iter()
-        .map(|&t| site.countries[t].name.as_str());
-    let topics = article.topics.iter().map(|&t| site.topics[t].name.as_str());
-    Ok(Fields {
-        title: &article.title,
-        tags: countries.chain(topics).collect(),
-        summary: &article.summary,
-        body_html: article.content()?,
-    })
+/// The inverted index of `site`'s briefings, in `Site::articles` order.
+pub fn site_index(site: &Site) -> Index {
+    let vocabulary = &site.vocabulary;
+    let mut tokenizer = Tokenizer::new(vocabulary);
+    let mut names = |terms: &[crate::model::Term]| -> Vec<(Vec<(TermId, u32)>, u32)> {
+        terms
+            .iter()
+            .map(|t| tokenizer.weighted(&t.name, TAG_WEIGHT))
+            .collect()
+    };
+    let (countries, topics) = (names(&site.countries), names(&site.topics));
+    let docs: Vec<Doc> = site
+        .articles
+        .par_iter()
+        .map(|article| {
+            let tags = article
+                .countries
+                .iter()
+                .map(|&t| &countries[t])
+                .chain(article.topics.iter().map(|&t| &topics[t]));
+            let mut pairs: Vec<(TermId, u32)> = Vec::new();
+            let mut tag_length = 0;
+            for (terms, length) in tags {
+                pairs.extend_from_slice(terms);
+                tag_length += length;
+            }
+            pairs.sort_unstable_by_key(|&(id, _)| id);
+            pairs.dedup_by(|later, first| {
+                let same = later.0 == first.0;
+                if same {
+                    first.1 += later.1;
+                }
+                same
+            });
+            Doc {
+                own: &article.search,
+                tags: pairs,
+                tag_length,
+            }
+        })
+        .collect();
+    build_index(vocabulary, &docs)
 }
 
 /// Writes the term shards; returns their manifest keys.
@@ -255,19 +312,26 @@ mod erased {
     }
 }
 
-/// Passes files on to the sink, counting them and their bytes.
+/// Passes files on to the sink, or keeps the previous ones that are the same, counting them
+/// and their bytes and remembering each one's hash.
 struct Counter<'a> {
     sink: Sink<'a>,
+    reuse: Option<&'a Reuse<'a>>,
     files: std::sync::atomic::AtomicUsize,
     bytes: std::sync::atomic::AtomicUsize,
+    reused: std::sync::atomic::AtomicUsize,
+    hashes: Mutex<HashMap<String, u64>>,
 }
 
 impl<'a> Counter<'a> {
-    fn new(sink: Sink<'a>) -> Self {
+    fn new(sink: Sink<'a>, reuse: Option<&'a Reuse<'a>>) -> Self {
         Counter {
             sink,
+            reuse,
             files: Default::default(),
             bytes: Default::default(),
+            reused: Default::default(),
+            hashes: Default::default(),
         }
     }
 
@@ -275,14 +339,29 @@ impl<'a> Counter<'a> {
         use std::sync::atomic::Ordering::Relaxed;
         self.files.fetch_add(1, Relaxed);
         self.bytes.fetch_add(text.len(), Relaxed);
-        (self.sink)(path, text.as_bytes())
+        let hash = crate::cache::hash_of(text);
+        self.hashes
+            .lock()
+            .expect("hashes lock")
+            .insert(path.to_string(), hash);
+        let kept = self
+            .reuse
+            .is_some_and(|r| r.hashes.get(path) == Some(&hash) && (r.keep)(path));
+        if kept {
+            self.reused.fetch_add(1, Relaxed);
+            Ok(())
+        } else {
+            (self.sink)(path, text.as_bytes())
+        }
     }
 
-    fn report(&self) -> IndexReport {
+    fn report(self) -> IndexReport {
         use std::sync::atomic::Ordering::Relaxed;
         IndexReport {
             files: self.files.load(Relaxed),
             bytes: self.bytes.load(Relaxed),
+            reused: self.reused.load(Relaxed),
+            hashes: self.hashes.into_inner().expect("hashes lock"),
             ..IndexReport::default()
         }
     }

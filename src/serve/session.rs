@@ -200,7 +200,12 @@ impl Session {
             timings: Vec::new(),
         };
         pages_ready(&report);
-        self.files = pass.search_index(&self.files)?;
+        let (files, written_search) = pass.search_index(&self.files)?;
+        self.files = files;
+        let search_files = match written_search {
+            Some(report) => report.hashes,
+            None => previous.map(|c| c.search_files).unwrap_or_default(),
+        };
         let build_id = write_marker(&self.options.out)?;
         laps.lap("search");
         self.bodies = take_bodies(&mut indexed.site);
@@ -211,6 +216,8 @@ impl Session {
             started_ns,
             briefings: indexed.parsed.records.into_iter().collect(),
             pages: plan.fingerprints(),
+            vocabulary: indexed.site.vocabulary.terms(),
+            search_files,
         });
         report.timings = laps.into_vec();
         Ok(report)
@@ -304,14 +311,18 @@ impl Pass<'_> {
         }
     }
 
-    /// Rewrites the search index, unless no briefing changed what it holds.
-    fn search_index(&self, files: &FileSet) -> Result<FileSet> {
+    /// Rewrites the search index's files that changed, unless no briefing changed what it
+    /// holds. Returns the site's files and, when it was written, what was written.
+    fn search_index(
+        &self,
+        files: &FileSet,
+    ) -> Result<(FileSet, Option<crate::search::IndexReport>)> {
         let output = InPlace::new(self.out, files, render::is_search_data);
         let written = self.with_reuse(&output, |sink, reuse| {
             render::write_search_index(self.site, self.options, sink, self.plan, reuse)
         });
         match written {
-            Ok(_) => output.commit(),
+            Ok(report) => Ok((output.commit()?, report)),
             Err(error) => {
                 output.abandon();
                 Err(error)
@@ -332,6 +343,7 @@ impl Pass<'_> {
             previous: &cache.pages,
             link: &keep,
             link_tree: &keep_tree,
+            search_files: &cache.search_files,
         });
         write(&sink, reuse.as_ref())
     }

@@ -91,6 +91,38 @@ fn cached_builds_match_full_builds_after_every_kind_of_change() {
     edit(&site, TALKS, "title: ", "title: Revised — ");
     cached_equals_full(&site, "title edit");
 
+    // Words no briefing had before, in the body and in a summary: new search terms.
+    edit(
+        &site,
+        TALKS,
+        "Sergei Lavrov held long talks",
+        "Sergei Lavrov held quetzalcoatlian talks",
+    );
+    cached_equals_full(&site, "body edit with a new word");
+    edit(&site, TALKS, "summary: ", "summary: A zyzzogeton summary. ");
+    cached_equals_full(&site, "summary edit with a new word");
+
+    // A topic's name is its most common spelling: respelling it in most of its briefings
+    // renames it in the others too, which are not read again but whose search terms change
+    // ("Indo Pacific" has no joined "indopacific").
+    let indo_pacific = files_with(&site, "Indo-Pacific");
+    let respelled: Vec<&String> = indo_pacific
+        .iter()
+        .skip(1)
+        .filter(|path| {
+            let path = site.root.join(path);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Some(line) = text.lines().find(|l| l.starts_with("topics:")) else {
+                return false;
+            };
+            let fixed = line.replace("Indo-Pacific", "Indo Pacific");
+            std::fs::write(&path, text.replacen(line, &fixed, 1)).unwrap();
+            fixed != line
+        })
+        .collect();
+    assert!(respelled.len() >= 3, "{respelled:?}");
+    cached_equals_full(&site, "topic respelled in most briefings");
+
     edit(&site, TALKS, "countries: [", "countries: [Japan, ");
     cached_equals_full(&site, "countries edit");
 
@@ -141,6 +173,81 @@ fn cached_builds_match_full_builds_after_every_kind_of_change() {
     );
     cached_equals_full(&site, "draft with a warning");
     cached_equals_full(&site, "draft with a warning, again");
+}
+
+/// The briefings (paths relative to the root) whose text contains `needle`.
+fn files_with(site: &Site, needle: &str) -> Vec<String> {
+    files_under(&site.root.join("content"))
+        .into_iter()
+        .filter(|name| {
+            std::fs::read_to_string(site.root.join("content").join(name))
+                .unwrap()
+                .contains(needle)
+        })
+        .map(|name| format!("content/{name}"))
+        .collect()
+}
+
+/// The inode of every file under `search/`, by path.
+#[cfg(unix)]
+fn search_inodes(site: &Site) -> std::collections::HashMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    files_under(&site.out().join("search"))
+        .into_iter()
+        .map(|name| {
+            let inode = std::fs::metadata(site.out().join("search").join(&name))
+                .unwrap()
+                .ino();
+            (name, inode)
+        })
+        .collect()
+}
+
+/// Editing one briefing's body rewrites only the search files it shows in: the others are the
+/// previous build's files, hard-linked.
+#[cfg(unix)]
+#[test]
+fn one_edit_rewrites_only_the_search_files_that_change() {
+    let site = Site::sample();
+    // Files written within the racy margin of a build are read again by the next.
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    site.build();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let before = search_inodes(&site);
+    edit(
+        &site,
+        TALKS,
+        "Sergei Lavrov held talks",
+        "Sergei Lavrov held xylophonic talks",
+    );
+    let report = site.build();
+    assert_eq!(report.files_parsed, 1);
+    let after = search_inodes(&site);
+    assert_eq!(
+        before.keys().collect::<std::collections::BTreeSet<_>>(),
+        after.keys().collect(),
+        "the same files"
+    );
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(name, inode)| before[*name] != **inode)
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        rewritten.iter().any(|name| name.starts_with("terms/")),
+        "the new word's shard is written: {rewritten:?}"
+    );
+    assert!(
+        rewritten.len() * 4 < after.len(),
+        "{} of {} search files rewritten: {rewritten:?}",
+        rewritten.len(),
+        after.len()
+    );
+    let all_terms: String = files_under(&site.out().join("search/terms"))
+        .iter()
+        .map(|name| site.read_out(&format!("search/terms/{name}")))
+        .collect();
+    assert!(all_terms.contains("\"xylophon"), "the new word is indexed");
 }
 
 #[test]

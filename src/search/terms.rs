@@ -1,0 +1,374 @@
+//! Each briefing's searchable terms, worked out once, when its file is parsed.
+//!
+//! The index needs, for every briefing, which terms its own text holds and how often (weighted
+//! by field), and its weighted length. That is a function of the file alone (title, summary and
+//! rendered body; the body's text ignores link targets), so parse works it out while the body's
+//! HTML is at hand, in parallel, and the build cache keeps it: a rebuild tokenizes only the files
+//! that changed, and writing the index never renders a body. Country and topic names are added
+//! when the index is assembled, since a topic's display name depends on the whole site.
+//!
+//! Terms are numbered by a [`Vocabulary`] shared by the whole build (and saved with the build
+//! cache, so cached briefings keep their numbers). A briefing's terms are a [`DocTerms`]: the
+//! ids, ascending, each with its weighted count, in the compact text form of
+//! [`super::encode`] (about three bytes a term), which is also how the cache stores them.
+
+use super::build::{TEXT_WEIGHT, TITLE_WEIGHT};
+use super::encode::{push_gap, push_small, ALPHABET};
+use super::text::html_to_text;
+use super::tokenize::{for_each_word, is_indexable, Terms};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex};
+
+/// A term's number in a [`Vocabulary`].
+pub type TermId = u32;
+
+/// Counts are kept up to this: the index stores a weighted count in 6 bits, and adding more
+/// (a country's name, say) to a saturated count leaves it saturated.
+pub const MAX_COUNT: u32 = 63;
+
+/// Marks a word that is not indexed (stop word, too short or long) in a word cache.
+const SKIP: TermId = TermId::MAX;
+
+/// Every term seen, numbered in order of first sight. Shared by the threads of a build: a term
+/// is looked up here once per thread's batch of briefings, not once per occurrence.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    inner: Mutex<VocabularyInner>,
+}
+
+#[derive(Debug, Default)]
+struct VocabularyInner {
+    ids: HashMap<Box<str>, TermId>,
+    terms: Vec<Box<str>>,
+}
+
+impl Vocabulary {
+    /// A vocabulary holding `terms`, numbered by position (as [`Vocabulary::terms`] lists them).
+    pub fn from_terms(terms: Vec<String>) -> Self {
+        let terms: Vec<Box<str>> = terms.into_iter().map(String::into_boxed_str).collect();
+        let ids = terms
+            .iter()
+            .enumerate()
+            .map(|(id, term)| (term.clone(), id as TermId))
+            .collect();
+        Vocabulary {
+            inner: Mutex::new(VocabularyInner { ids, terms }),
+        }
+    }
+
+    /// The id of `term`, numbering it if it is new.
+    pub fn intern(&self, term: &str) -> TermId {
+        let mut inner = self.inner.lock().expect("vocabulary lock");
+        if let Some(&id) = inner.ids.get(term) {
+            return id;
+        }
+        let id = inner.terms.len() as TermId;
+        inner.ids.insert(term.into(), id);
+        inner.terms.push(term.into());
+        id
+    }
+
+    /// How many terms it holds.
+    pub fn len(&self) -> usize {
+        self.inner.lock().expect("vocabulary lock").terms.len()
+    }
+
+    /// True when it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every term, by id (for the build cache).
+    pub fn terms(&self) -> Vec<String> {
+        let inner = self.inner.lock().expect("vocabulary lock");
+        inner.terms.iter().map(|t| t.to_string()).collect()
+    }
+
+    /// Calls `f` with every term, by id, without copying them.
+    pub fn with_terms<R>(&self, f: impl FnOnce(&[Box<str>]) -> R) -> R {
+        let inner = self.inner.lock().expect("vocabulary lock");
+        f(&inner.terms)
+    }
+}
+
+/// The terms of one briefing's own text (title, summary, body), with counts weighted by field
+/// and saturated at [`MAX_COUNT`], and its weighted length (every indexed word's weight).
+/// Cloning it is cheap (the article and its cache record share one copy).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredTerms", into = "StoredTerms")]
+pub struct DocTerms {
+    /// Weighted length of the briefing's own text.
+    pub length: u32,
+    /// Term ids ascending, each as a gap then its count (see [`super::encode`]).
+    pub terms: Arc<str>,
+}
+
+/// [`DocTerms`] as the build cache stores it.
+#[derive(Serialize, Deserialize)]
+struct StoredTerms {
+    length: u32,
+    terms: String,
+}
+
+impl From<StoredTerms> for DocTerms {
+    fn from(stored: StoredTerms) -> Self {
+        DocTerms {
+            length: stored.length,
+            terms: stored.terms.into(),
+        }
+    }
+}
+
+impl From<DocTerms> for StoredTerms {
+    fn from(terms: DocTerms) -> Self {
+        StoredTerms {
+            length: terms.length,
+            terms: terms.terms.to_string(),
+        }
+    }
+}
+
+impl DocTerms {
+    /// Builds it from `(term id, weighted count)` pairs sorted by id, each id once.
+    pub fn from_counts(counts: &[(TermId, u32)], length: u32) -> Self {
+        let mut terms = String::with_capacity(counts.len() * 3);
+        let mut previous = None;
+        for &(id, count) in counts {
+            push_gap(previous, id, &mut terms);
+            push_small(count.min(MAX_COUNT) as u8, &mut terms);
+            previous = Some(id);
+        }
+        DocTerms {
+            length,
+            terms: terms.into(),
+        }
+    }
+
+    /// Calls `f` with each `(term id, weighted count)`, ids ascending.
+    pub fn for_each(&self, mut f: impl FnMut(TermId, u32)) {
+        let bytes = self.terms.as_bytes();
+        let (mut i, mut previous) = (0, -1i64);
+        while i < bytes.len() {
+            let (mut n, mut shift) = (0u32, 0);
+            loop {
+                let v = VALUE[usize::from(bytes[i])];
+                i += 1;
+                n |= (v & 31) << shift;
+                shift += 5;
+                if v & 32 == 0 {
+                    break;
+                }
+            }
+            let id = previous + 1 + i64::from(n);
+            previous = id;
+            let count = VALUE[usize::from(bytes[i])];
+            i += 1;
+            f(id as TermId, count);
+        }
+    }
+
+    /// The pairs, decoded.
+    pub fn counts(&self) -> Vec<(TermId, u32)> {
+        let mut out = Vec::new();
+        self.for_each(|id, count| out.push((id, count)));
+        out
+    }
+}
+
+/// Each alphabet byte's value (0 for bytes outside it, which [`DocTerms`] never holds).
+const VALUE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u32;
+        i += 1;
+    }
+    table
+};
+
+/// Turns text into term ids for one thread's run of briefings, remembering each folded word's
+/// term so a word is stemmed and looked up once per run, not once per occurrence.
+pub struct Tokenizer<'v> {
+    vocabulary: &'v Vocabulary,
+    stems: Terms,
+    /// Folded word -> term id, or [`SKIP`]. Looked up for every word of every body, so hashed
+    /// with [`WordHasher`] rather than SipHash.
+    words: HashMap<String, TermId, BuildHasherDefault<WordHasher>>,
+    /// (term id, weight) of every word of the briefing at hand.
+    scratch: Vec<(TermId, u32)>,
+    body: String,
+}
+
+impl<'v> Tokenizer<'v> {
+    /// A tokenizer numbering terms in `vocabulary`.
+    pub fn new(vocabulary: &'v Vocabulary) -> Self {
+        Tokenizer {
+            vocabulary,
+            stems: Terms::default(),
+            words: HashMap::default(),
+            scratch: Vec::new(),
+            body: String::new(),
+        }
+    }
+
+    /// The terms of a briefing with this title, summary and body HTML.
+    pub fn briefing(&mut self, title: &str, summary: &str, body_html: &str) -> DocTerms {
+        self.scratch.clear();
+        let mut length = self.add(title, TITLE_WEIGHT);
+        length += self.add(summary, TEXT_WEIGHT);
+        let mut body = std::mem::take(&mut self.body);
+        body.clear();
+        html_to_text(body_html, &mut body);
+        length += self.add(&body, TEXT_WEIGHT);
+        self.body = body;
+        DocTerms::from_counts(&self.summed(), length)
+    }
+
+    /// The terms of `text` counted `weight` times each, as sorted `(term id, weighted count)`
+    /// pairs (unsaturated), and the weighted length they add.
+    pub fn weighted(&mut self, text: &str, weight: u32) -> (Vec<(TermId, u32)>, u32) {
+        self.scratch.clear();
+        let length = self.add(text, weight);
+        (self.summed(), length)
+    }
+
+    /// Adds every indexed word of `text` to the scratch list; returns the weight added.
+    fn add(&mut self, text: &str, weight: u32) -> u32 {
+        let mut added = 0;
+        let Tokenizer {
+            vocabulary,
+            stems,
+            words,
+            scratch,
+            ..
+        } = self;
+        for_each_word(text, |word, _| {
+            let id = match words.get(word) {
+                Some(&id) => id,
+                None => {
+                    let id = if is_indexable(word) {
+                        vocabulary.intern(&stems.term(word))
+                    } else {
+                        SKIP
+                    };
+                    words.insert(word.to_string(), id);
+                    id
+                }
+            };
+            if id != SKIP {
+                scratch.push((id, weight));
+                added += weight;
+            }
+        });
+        added
+    }
+
+    /// The scratch list sorted by id with each id's weights summed.
+    fn summed(&mut self) -> Vec<(TermId, u32)> {
+        self.scratch.sort_unstable_by_key(|&(id, _)| id);
+        let mut out: Vec<(TermId, u32)> = Vec::with_capacity(self.scratch.len() / 2);
+        for &(id, weight) in &self.scratch {
+            match out.last_mut() {
+                Some(last) if last.0 == id => last.1 += weight,
+                _ => out.push((id, weight)),
+            }
+        }
+        out
+    }
+}
+
+/// A fast hash for short words (the multiply-rotate hash of rustc's FxHasher, eight bytes at a
+/// time). Not resistant to chosen collisions, which only a hostile archive could aim at, and
+/// then only slows its own build; the map it serves is private to one tokenizer.
+#[derive(Default)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.mix(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.mix(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 59);
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.mix(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        // The high bits are the well-mixed ones; hashbrown takes its tag from the top seven.
+        self.0.rotate_left(20)
+    }
+}
+
+impl WordHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_hashes_differ_for_words_that_differ_only_late_or_in_length() {
+        let hash = |w: &str| {
+            std::hash::BuildHasher::hash_one(&BuildHasherDefault::<WordHasher>::default(), w)
+        };
+        let words = [
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgj",
+            "",
+            "\0",
+            "\0\0",
+        ];
+        let hashes: std::collections::HashSet<u64> = words.iter().map(|w| hash(w)).collect();
+        assert_eq!(hashes.len(), words.len());
+    }
+
+    #[test]
+    fn doc_terms_round_trip_and_saturate() {
+        let terms = DocTerms::from_counts(&[(0, 1), (7, 63), (40_000, 200)], 12);
+        assert_eq!(terms.counts(), [(0, 1), (7, 63), (40_000, 63)]);
+        assert_eq!(terms.length, 12);
+        assert_eq!(DocTerms::default().counts(), []);
+    }
+
+    #[test]
+    fn briefings_count_words_by_field() {
+        let vocabulary = Vocabulary::default();
+        let mut tokenizer = Tokenizer::new(&vocabulary);
+        let terms = tokenizer.briefing(
+            "Sanctions on Russia",
+            "New sanctions.",
+            "<p>The sanctioned firms &amp; Russia</p>",
+        );
+        let by_term: HashMap<String, u32> = vocabulary.with_terms(|names| {
+            terms
+                .counts()
+                .into_iter()
+                .map(|(id, count)| (names[id as usize].to_string(), count))
+                .collect()
+        });
+        // "sanction": 3 (title) + 1 (summary) + 1 (body); "russia": 3 + 1.
+        assert_eq!(by_term["sanction"], 5);
+        assert_eq!(by_term["russia"], 4);
+        assert_eq!(by_term["firm"], 1);
+        assert!(!by_term.contains_key("the") && !by_term.contains_key("on"));
+        // Title 3 + 3, summary 1 + 1, body 1 + 1 + 1.
+        assert_eq!(terms.length, 11);
+        // The same words again reuse their ids.
+        let again = tokenizer.briefing("Russia", "", "");
+        assert_eq!(again.counts(), [(vocabulary.intern("russia"), 3)]);
+    }
+}
