@@ -194,12 +194,8 @@ fn legend(max: usize, used: &[bool; SHADES]) -> Vec<LegendStep> {
         .collect()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+/// Escapes text for an SVG attribute or text node.
+use crate::parse::highlight::escape_html as escape;
 
 #[cfg(test)]
 mod tests {

@@ -202,19 +202,7 @@ fn describe(profile: &Profile, term_name: &str) -> String {
 }
 
 /// Escapes text for an HTML or SVG attribute or text node.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use crate::parse::highlight::escape_html as escape;
 
 #[cfg(test)]
 mod tests {
