@@ -3,7 +3,9 @@
 //! The modules live in `tests/suite/` rather than beside this file: Cargo compiles every `.rs`
 //! file directly in `tests/` as a test binary of its own, and these modules share `common`.
 //!
-//! Nothing here writes into the repository: every site is copied into a temporary folder first.
+//! Nothing here writes into the repository (every site is copied into a temporary folder
+//! first), except the theme checkers that `theme.rs` installs once into the git-ignored
+//! `tests/js/node_modules`.
 //! `UPDATE_EXPECTED=1 cargo test` rewrites the `expected/` files of the fixture sites.
 
 #[path = "suite/common.rs"]

@@ -58,11 +58,43 @@ fn missing(test: &str, what: &str) -> Option<()> {
     );
 }
 
-/// An npm-installed file under `tests/js/node_modules` (or the path in `var`).
+/// An npm-installed file under `tests/js/node_modules` (or the path in `var`). The first call
+/// in a fresh clone installs the locked checkers (`npm ci`, once, into the git-ignored
+/// `tests/js/node_modules`: the one thing the tests write into the repository), so the
+/// README's `cargo test` works without a separate install step wherever npm is.
 fn checker_file(var: &str, relative: &str) -> PathBuf {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("tests/js/node_modules").join(relative))
+    if let Some(path) = std::env::var_os(var) {
+        return PathBuf::from(path);
+    }
+    let path = manifest_dir().join("tests/js/node_modules").join(relative);
+    if !path.exists() {
+        install_checkers();
+    }
+    path
+}
+
+/// `npm ci` in `tests/js`, at most once per test run; a failure is left for the caller's
+/// missing-file message.
+fn install_checkers() {
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        // --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the jar
+        // itself is in the package.
+        let status = Command::new("npm")
+            .args([
+                "ci",
+                "--ignore-scripts",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
+            .arg(manifest_dir().join("tests/js"))
+            .stdout(std::process::Stdio::null())
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            eprintln!("could not install the theme's checkers with `npm ci --prefix tests/js`");
+        }
+    });
 }
 
 fn sample_built() -> Site {
