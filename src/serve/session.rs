@@ -86,17 +86,17 @@ pub struct Session {
     files: FileSet,
     /// The briefing files the last rebuild listed, kept up to date from the watcher's paths.
     loaded: Option<crate::load::Loaded>,
-    /// Every briefing body's HTML from the last good build, by path under `content/`. The
-    /// search index needs every body whenever any briefing changes; without these, each
-    /// rebuild would render thousands of unchanged bodies again from their files.
+    /// Every briefing body's HTML from the last good build, by path under `content/`. The feeds
+    /// a change touches carry up to `feed_limit` full bodies each; without these, each rebuild
+    /// would read and render those unchanged bodies again from their files.
     bodies: HashMap<String, KeptBody>,
     /// Held while the session lives: a `build` into the same folder waits for it.
     _lock: write::BuildLock,
 }
 
 impl Session {
-    /// Prepares the served folder (made if missing; it must be one chancery made, or empty) and
-    /// takes the previous session's cache for it, if any. Builds nothing yet.
+    /// Prepares the served folder (made if missing; it must be one chancery made, or empty).
+    /// Builds nothing yet: the first rebuild is a full one.
     pub fn open(options: SessionOptions) -> Result<Session> {
         write::check_output_dir(&options.root, &options.out)?;
         crate::fs::create_dir_all(&options.out)?;
@@ -114,14 +114,9 @@ impl Session {
         })
     }
 
-    /// The served folder.
-    pub fn out(&self) -> &Path {
-        &self.options.out
-    }
-
     /// Rebuilds what `changes` and the content's file stamps say changed, in two passes: the
     /// pages, then (after `pages_ready` has been told, so readers need not wait for it) the
-    /// search index, which changes whenever any briefing does and needs every body.
+    /// search index, which changes whenever any briefing does.
     pub fn rebuild(
         &mut self,
         changes: &Changes,

@@ -33,7 +33,8 @@ pub enum Kind {
 pub struct ArchiveWatcher {
     root: PathBuf,
     events: Receiver<notify::Result<notify::Event>>,
-    _watcher: notify::RecommendedWatcher,
+    /// Kept alive for its events; also given folders made later.
+    watcher: notify::RecommendedWatcher,
 }
 
 impl ArchiveWatcher {
@@ -53,7 +54,7 @@ impl ArchiveWatcher {
         Ok(ArchiveWatcher {
             root,
             events,
-            _watcher: watcher,
+            watcher,
         })
     }
 
@@ -104,7 +105,7 @@ impl ArchiveWatcher {
             if matches!(kind, Kind::Template | Kind::Static | Kind::Content) && path.is_dir() {
                 // A folder made later (or moved in) is watched from now on; recursive watches
                 // on Linux add subfolders themselves, but not the top folders.
-                let _ = self._watcher.watch(path, RecursiveMode::Recursive);
+                let _ = self.watcher.watch(path, RecursiveMode::Recursive);
             }
             let flags = changes.get_or_insert_with(Changes::default);
             match kind {
