@@ -9,7 +9,7 @@ pub mod profile;
 pub mod templates;
 pub mod views;
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::model::{month_name, ArticleId, Site, TermId};
 use crate::theme::TemplateSource;
 use crate::urls::{dirs, LinkStyle, Linker, PageDir};
@@ -330,8 +330,8 @@ pub fn render_site(
         .map(|(page, path, fingerprint)| {
             let was_reused = reused(path, *fingerprint);
             if !was_reused {
-                let html = renderer.render_page(page)?;
-                sink(path, html.as_bytes())?;
+                let html = renderer.render_page_bytes(page)?;
+                sink(path, &html)?;
             }
             Ok(was_reused)
         })
@@ -471,6 +471,19 @@ impl<'s> Renderer<'s> {
 
     /// Renders one page to HTML.
     pub fn render_page(&self, page: &Page) -> Result<String> {
+        let html = self.render_page_bytes(page)?;
+        // Tera writes only strings it was given or escaped, so the bytes are UTF-8.
+        String::from_utf8(html).map_err(|e| {
+            Error::Invalid(vec![Diagnostic::error(
+                page.output_path(self.site),
+                format!("the rendered page is not UTF-8: {e}"),
+            )])
+        })
+    }
+
+    /// Renders one page to HTML, as bytes to write. The build takes this one: it skips the
+    /// UTF-8 check of every page that a `String` would need (about 2% of a build).
+    pub fn render_page_bytes(&self, page: &Page) -> Result<Vec<u8>> {
         // A briefing's body: kept from parse, or rendered again from its file.
         let content = match page {
             Page::Briefing(id) => Some(self.site.articles[*id].content()?),
@@ -480,7 +493,7 @@ impl<'s> Renderer<'s> {
             .map_err(|e| Error::Invalid(vec![templates::diagnostic(&e, self.sources)]))
     }
 
-    fn render_html(&self, page: &Page, content: Option<&str>) -> tera::TeraResult<String> {
+    fn render_html(&self, page: &Page, content: Option<&str>) -> tera::TeraResult<Vec<u8>> {
         let (site, options) = (self.site, self.options);
         let dir = page.dir(site);
         let views = match (page, &site.config.base_url) {
@@ -499,7 +512,10 @@ impl<'s> Renderer<'s> {
         }
         let title = fill_page_context(site, &views, page, &dir, content, &mut context)?;
         context.insert("title", &title);
-        self.tera.render(page.template(), &context)
+        // Room for the page's own text plus the layout, so the buffer rarely grows.
+        let mut html = Vec::with_capacity(content.map_or(0, str::len) + 16 * 1024);
+        self.tera.render_to(page.template(), &context, &mut html)?;
+        Ok(html)
     }
 }
 

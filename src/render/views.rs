@@ -89,6 +89,11 @@ pub struct Card<'a> {
     pub reading_minutes: usize,
     /// Is it a draft.
     pub draft: bool,
+    /// The card rendered by `partials/card.html`, in list contexts (`{{ a.html | safe }}`).
+    /// A field of the card itself, not a flattened wrapper: serde's `flatten` goes through a
+    /// map and allocates every key, which made building list values a tenth of a build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 /// `page` on a briefing page: the card's fields and the body.
@@ -178,6 +183,10 @@ pub struct CardCache<'s> {
     html: Vec<OnceLock<String>>,
     /// Per article and page depth: the card as a value with `html` for that depth.
     values: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
+    /// Per country, then per topic, and page depth: its chip as a value. A card's chips are
+    /// taken from here rather than serialised again for every card that shows them.
+    country_chips: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
+    topic_chips: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
 }
 
 /// The template that renders one card; list templates show it as `{{ a.html | safe }}`.
@@ -212,6 +221,10 @@ impl<'s> CardCache<'s> {
                     .collect(),
                 false => Vec::new(),
             },
+            country_chips: (0..site.countries.len())
+                .map(|_| Default::default())
+                .collect(),
+            topic_chips: (0..site.topics.len()).map(|_| Default::default()).collect(),
         }
     }
 
@@ -239,19 +252,22 @@ impl<'s> CardCache<'s> {
         Ok(self.html[id].get_or_init(|| html))
     }
 
-    /// The card as seen from a page whose links start with `linker`'s root.
-    fn value(&self, card: &Card, id: ArticleId, root: &str) -> tera::TeraResult<tera::Value> {
-        let html = self.marked_html(id)?.replace(ROOT_MARK, root);
-        Ok(tera::Value::from_serializable(&CardWithHtml { card, html }))
+    /// The card's HTML as seen from a page whose links start with `root`.
+    fn html(&self, id: ArticleId, root: &str) -> tera::TeraResult<String> {
+        Ok(self.marked_html(id)?.replace(ROOT_MARK, root))
     }
 }
 
-/// A card plus its HTML, as list templates see it.
-#[derive(Serialize)]
-struct CardWithHtml<'c, 'a> {
-    #[serde(flatten)]
-    card: &'c Card<'a>,
-    html: String,
+/// `slots[depth]`, made by `make` on first use; made afresh when there is no slot.
+fn cached_value(
+    slots: Option<&[OnceLock<tera::Value>; CACHED_DEPTHS]>,
+    depth: usize,
+    make: impl FnOnce() -> tera::Value,
+) -> tera::Value {
+    match slots.and_then(|slots| slots.get(depth)) {
+        Some(slot) => slot.get_or_init(make).clone(),
+        None => make(),
+    }
 }
 
 /// Builds views for one page.
@@ -366,6 +382,7 @@ impl<'s> Views<'s> {
             topics: article.topics.iter().map(|&t| self.topic_chip(t)).collect(),
             reading_minutes: article.reading_minutes(),
             draft: article.draft,
+            html: None,
         }
     }
 
@@ -380,15 +397,81 @@ impl<'s> Views<'s> {
         let Some((cache, depth)) = self.cards else {
             return Ok(tera::Value::from_serializable(&self.card(id)));
         };
-        let root = self.linker.root();
-        let Some(slot) = cache.values.get(id).and_then(|slots| slots.get(depth)) else {
-            return cache.value(&self.card(id), id, root);
-        };
-        if let Some(value) = slot.get() {
+        let slot = cache.values.get(id).and_then(|slots| slots.get(depth));
+        if let Some(value) = slot.and_then(OnceLock::get) {
             return Ok(value.clone());
         }
-        let value = cache.value(&self.card(id), id, root)?;
-        Ok(slot.get_or_init(|| value).clone())
+        let html = cache.html(id, self.linker.root())?;
+        let value = self.card_with_html(id, html, cache, depth);
+        Ok(match slot {
+            Some(slot) => slot.get_or_init(|| value).clone(),
+            None => value,
+        })
+    }
+
+    /// What `Value::from_serializable(&card)` with `card.html` set gives, built by hand: tera's
+    /// serialiser allocates a map per chip, and list pages show tens of thousands of cards.
+    /// `card_values_match_the_serialised_cards` (tests/suite/build.rs) keeps the two in step.
+    fn card_with_html(
+        &self,
+        id: ArticleId,
+        html: String,
+        cache: &CardCache,
+        depth: usize,
+    ) -> tera::Value {
+        use tera::value::{Key, Map};
+        use tera::Value;
+        let article: &'s Article = &self.site.articles[id];
+        let countries: Vec<Value> = article
+            .countries
+            .iter()
+            .map(|&t| {
+                cached_value(cache.country_chips.get(t), depth, || {
+                    Value::from_serializable(&self.country_chip(t))
+                })
+            })
+            .collect();
+        let topics: Vec<Value> = article
+            .topics
+            .iter()
+            .map(|&t| {
+                cached_value(cache.topic_chips.get(t), depth, || {
+                    Value::from_serializable(&self.topic_chip(t))
+                })
+            })
+            .collect();
+        let url = self.linker.page(&dirs::briefing(&article.slug));
+        let fields: [(&'static str, Value); 12] = [
+            ("title", article.title.as_str().into()),
+            ("slug", article.slug.as_str().into()),
+            ("url", url.into()),
+            ("date", article.date_display.as_str().into()),
+            ("date_iso", article.date_iso.as_str().into()),
+            ("dateline", article.dateline.as_deref().into()),
+            ("summary", article.summary.as_str().into()),
+            ("countries", countries.into()),
+            ("topics", topics.into()),
+            ("reading_minutes", article.reading_minutes().into()),
+            ("draft", article.draft.into()),
+            ("html", html.into()),
+        ];
+        let mut map = Map::with_capacity(fields.len());
+        map.extend(
+            fields
+                .into_iter()
+                .map(|(key, value)| (Key::Str(key), value)),
+        );
+        Value::from(map)
+    }
+
+    /// A card as a template value with `html`, rendered as [`Views::card_value`] does; for
+    /// tests that hold the hand-built value to the serialised one.
+    pub fn serialised_card_value(&self, id: ArticleId) -> tera::TeraResult<tera::Value> {
+        let mut card = self.card(id);
+        if let Some((cache, _)) = self.cards {
+            card.html = Some(cache.html(id, self.linker.root())?);
+        }
+        Ok(tera::Value::from_serializable(&card))
     }
 
     /// Cards for a slice of ids, as one template value (a list).

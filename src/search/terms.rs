@@ -196,8 +196,11 @@ pub struct Tokenizer<'v> {
     /// Folded word -> term id, or [`SKIP`]. Looked up for every word of every body, so hashed
     /// with [`WordHasher`] rather than SipHash.
     words: HashMap<String, TermId, BuildHasherDefault<WordHasher>>,
-    /// (term id, weight) of every word of the briefing at hand.
-    scratch: Vec<(TermId, u32)>,
+    /// Weighted count of each term in the text at hand, by term id (zero when absent); only
+    /// the entries in `touched` are non-zero, so clearing is cheap.
+    counts: Vec<u32>,
+    /// The ids with a non-zero count, in order of first sight.
+    touched: Vec<TermId>,
     body: String,
 }
 
@@ -208,14 +211,14 @@ impl<'v> Tokenizer<'v> {
             vocabulary,
             stems: Terms::default(),
             words: HashMap::default(),
-            scratch: Vec::new(),
+            counts: Vec::new(),
+            touched: Vec::new(),
             body: String::new(),
         }
     }
 
     /// The terms of a briefing with this title, summary and body HTML.
     pub fn briefing(&mut self, title: &str, summary: &str, body_html: &str) -> DocTerms {
-        self.scratch.clear();
         let mut length = self.add(title, TITLE_WEIGHT);
         length += self.add(summary, TEXT_WEIGHT);
         let mut body = std::mem::take(&mut self.body);
@@ -229,19 +232,19 @@ impl<'v> Tokenizer<'v> {
     /// The terms of `text` counted `weight` times each, as sorted `(term id, weighted count)`
     /// pairs (unsaturated), and the weighted length they add.
     pub fn weighted(&mut self, text: &str, weight: u32) -> (Vec<(TermId, u32)>, u32) {
-        self.scratch.clear();
         let length = self.add(text, weight);
         (self.summed(), length)
     }
 
-    /// Adds every indexed word of `text` to the scratch list; returns the weight added.
+    /// Counts every indexed word of `text`; returns the weight added.
     fn add(&mut self, text: &str, weight: u32) -> u32 {
         let mut added = 0;
         let Tokenizer {
             vocabulary,
             stems,
             words,
-            scratch,
+            counts,
+            touched,
             ..
         } = self;
         for_each_word(text, |word, _| {
@@ -258,24 +261,28 @@ impl<'v> Tokenizer<'v> {
                 }
             };
             if id != SKIP {
-                scratch.push((id, weight));
+                let slot = id as usize;
+                if slot >= counts.len() {
+                    counts.resize(slot + 1024, 0);
+                }
+                if counts[slot] == 0 {
+                    touched.push(id);
+                }
+                counts[slot] += weight;
                 added += weight;
             }
         });
         added
     }
 
-    /// The scratch list sorted by id with each id's weights summed.
+    /// The counted terms sorted by id, with their weighted counts; leaves the counts empty.
     fn summed(&mut self) -> Vec<(TermId, u32)> {
-        self.scratch.sort_unstable_by_key(|&(id, _)| id);
-        let mut out: Vec<(TermId, u32)> = Vec::with_capacity(self.scratch.len() / 2);
-        for &(id, weight) in &self.scratch {
-            match out.last_mut() {
-                Some(last) if last.0 == id => last.1 += weight,
-                _ => out.push((id, weight)),
-            }
-        }
-        out
+        self.touched.sort_unstable();
+        let counts = &mut self.counts;
+        self.touched
+            .drain(..)
+            .map(|id| (id, std::mem::take(&mut counts[id as usize])))
+            .collect()
     }
 }
 
@@ -291,10 +298,13 @@ impl Hasher for WordHasher {
         for chunk in &mut chunks {
             self.mix(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
         }
-        let mut tail = [0u8; 8];
+        // The last bytes, gathered one by one: a variable-length copy would call memcpy.
         let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.mix(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 59);
+        let tail = rest
+            .iter()
+            .rev()
+            .fold(0u64, |tail, &byte| tail << 8 | u64::from(byte));
+        self.mix(tail ^ (rest.len() as u64) << 59);
     }
 
     fn write_u8(&mut self, byte: u8) {

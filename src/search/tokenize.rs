@@ -80,21 +80,48 @@ pub enum WordKind {
 
 /// Calls `f` with every folded word of `text` and how it was found, in order. Compounds give
 /// their parts first, then the joined form. No filtering happens here.
+///
+/// Every word of every body passes through here, so ASCII (nearly all of an English archive) is
+/// handled a byte at a time; other characters are decoded and folded one by one.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, WordKind)) {
+    let bytes = text.as_bytes();
     let mut part = String::new();
     let mut joined = String::new();
     let mut parts = 0;
-    let mut chars = text.chars().peekable();
+    let mut at = 0;
     loop {
-        let next = chars.next();
-        if let Some(c) = next.filter(|&c| is_word_char(c)) {
-            fold_into(c, &mut part);
-            continue;
-        }
+        let next = match bytes.get(at) {
+            None => None,
+            Some(&byte) if byte.is_ascii_alphanumeric() => {
+                // A run of ASCII letters and digits, copied at once and lowercased in place.
+                let run = bytes[at..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(bytes.len() - at);
+                let start = part.len();
+                part.push_str(&text[at..at + run]);
+                part[start..].make_ascii_lowercase();
+                at += run;
+                continue;
+            }
+            Some(&byte) if byte.is_ascii() => {
+                at += 1;
+                Some(char::from(byte))
+            }
+            Some(_) => {
+                let c = text[at..].chars().next().expect("a character starts here");
+                at += c.len_utf8();
+                if is_word_char(c) {
+                    fold_into(c, &mut part);
+                    continue;
+                }
+                Some(c)
+            }
+        };
         // A compound goes on only when a word character follows the hyphen or dot at once.
         let links = matches!(next, Some('-' | '.'))
             && !part.is_empty()
-            && chars.peek().is_some_and(|&n| is_word_char(n));
+            && text[at..].chars().next().is_some_and(is_word_char);
         if !part.is_empty() {
             let kind = if parts == 0 && !links {
                 WordKind::Alone
@@ -102,7 +129,10 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, WordKind)) {
                 WordKind::Part
             };
             f(&part, kind);
-            joined.push_str(&part);
+            // Only compounds need their joined form.
+            if kind == WordKind::Part {
+                joined.push_str(&part);
+            }
             parts += 1;
             part.clear();
         }
@@ -179,6 +209,54 @@ impl Terms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition `for_each_word` must agree with: a character at a time.
+    fn words_by_chars(text: &str) -> Vec<(String, WordKind)> {
+        let mut out = Vec::new();
+        let (mut part, mut joined, mut parts) = (String::new(), String::new(), 0);
+        let mut chars = text.chars().peekable();
+        loop {
+            let next = chars.next();
+            if let Some(c) = next.filter(|&c| is_word_char(c)) {
+                fold_into(c, &mut part);
+                continue;
+            }
+            let links = matches!(next, Some('-' | '.'))
+                && !part.is_empty()
+                && chars.peek().is_some_and(|&n| is_word_char(n));
+            if !part.is_empty() {
+                let kind = match parts == 0 && !links {
+                    true => WordKind::Alone,
+                    false => WordKind::Part,
+                };
+                out.push((part.clone(), kind));
+                joined.push_str(&part);
+                parts += 1;
+                part.clear();
+            }
+            if !links {
+                if parts > 1 {
+                    out.push((joined.clone(), WordKind::Joined));
+                }
+                joined.clear();
+                parts = 0;
+            }
+            if next.is_none() {
+                return out;
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_scanner_finds_the_words_a_char_scanner_finds(
+            text in "([a-zA-Z0-9 .,;'-]|[ÀÉçøßİ’—ŁΔж中]|-[ÉΔ]|\\.[0-9é]){0,40}"
+        ) {
+            let mut fast = Vec::new();
+            for_each_word(&text, |w, k| fast.push((w.to_string(), k)));
+            proptest::prop_assert_eq!(fast, words_by_chars(&text));
+        }
+    }
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {

@@ -633,3 +633,53 @@ fn footnote_ids_do_not_collide_with_heading_ids() {
         duplicate_ids(&html)
     );
 }
+
+/// List pages get each card as a value built by hand (views.rs, for speed); it must be what
+/// serialising the card gives, at every page depth and for both link styles, or templates that
+/// use `a.title`, `a.countries` and so on would see something else than the README promises.
+#[test]
+fn card_values_match_the_serialised_cards() {
+    use chancery::countries::Gazetteer;
+    use chancery::parse::{parse_all, ParseOptions};
+    use chancery::render::views::{CardCache, Views};
+    use chancery::urls::{dirs, LinkStyle, PageDir};
+
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config = chancery::config::SiteConfig::load(&root).unwrap();
+    let gazetteer = Gazetteer::with_extras(&config.entities).unwrap();
+    let sources = chancery::theme::templates(&root).unwrap();
+    let tera = chancery::render::templates::compile(&sources).unwrap();
+    for style in [LinkStyle::Pretty, LinkStyle::Explicit] {
+        let options = ParseOptions {
+            drafts: true,
+            link_style: style,
+            keep_html: true,
+            raw_html: Default::default(),
+        };
+        let loaded = chancery::load::load_content(&root);
+        let parsed = parse_all(loaded.entries, &gazetteer, options, None);
+        let (site, _) = chancery::index::build_site(
+            config.clone(),
+            &gazetteer,
+            parsed.briefings,
+            parsed.vocabulary,
+        );
+        assert!(site.articles.len() > 10, "the sample archive has briefings");
+        let cards = CardCache::new(&site, style, &tera, tera::Value::from("site"));
+        let pages = [
+            PageDir::root(),
+            dirs::briefing("x"),
+            dirs::country("india").paginated(3),
+            PageDir::of(&["a", "b", "c", "d", "e", "f", "g"]),
+        ];
+        for dir in &pages {
+            let views = Views::new(&site, style, dir, Some(&cards));
+            for id in 0..site.articles.len() {
+                let expected = views.serialised_card_value(id).unwrap();
+                // Built, then taken from the cache.
+                assert_eq!(views.card_value(id).unwrap(), expected, "{dir:?} {id}");
+                assert_eq!(views.card_value(id).unwrap(), expected, "{dir:?} {id}");
+            }
+        }
+    }
+}
