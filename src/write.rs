@@ -84,10 +84,7 @@ impl Output {
     /// Writes one file, `relative` to the output root (always `/`-separated, never climbing).
     pub fn write_file(&self, relative: &str, bytes: &[u8]) -> Result<()> {
         let path = self.staged_path(relative)?;
-        // The path may hold a hard link to the previous output's file (reused, then written
-        // afresh); writing through the link would change the previous output's copy too.
-        let _ = std::fs::remove_file(&path);
-        crate::fs::write(&path, bytes)
+        write_new(&path, bytes)
     }
 
     /// Copies the theme's static files; returns how many.
@@ -352,9 +349,65 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(resolved)
 }
 
+/// Writes `bytes` to a new file at `path`, making its folder if need be.
+///
+/// The path may hold a hard link to the previous output's file (reused, then written afresh);
+/// writing through the link would change the previous output's copy too, so an existing file is
+/// removed first. Tried in the order that costs fewest system calls when nothing is in the way,
+/// as is so for nearly every page of a build (a page's folder is new, or made by a page before).
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::{ErrorKind, Write};
+    let create = || {
+        std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let file = match create() {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            let parent = path.parent().unwrap_or(Path::new(""));
+            if std::fs::create_dir(parent).is_err() {
+                crate::fs::create_dir_all(parent)?;
+            }
+            create()
+        }
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path).map_err(|e| Error::io("cannot replace", path, e))?;
+            create()
+        }
+        opened => opened,
+    };
+    file.and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| Error::io("cannot write", path, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_files_get_their_folders_and_never_write_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a/b/c/index.html");
+        write_new(&deep, b"deep").unwrap();
+        assert_eq!(std::fs::read(&deep).unwrap(), b"deep");
+        let sibling = dir.path().join("a/b/d/index.html");
+        write_new(&sibling, b"sibling").unwrap();
+        // A file hard-linked from a previous output is replaced, not written through.
+        let previous = dir.path().join("previous.html");
+        std::fs::write(&previous, b"old").unwrap();
+        std::fs::hard_link(&previous, &sibling).unwrap_or_else(|_| {
+            std::fs::remove_file(&sibling).unwrap();
+            std::fs::hard_link(&previous, &sibling).unwrap();
+        });
+        write_new(&sibling, b"new").unwrap();
+        assert_eq!(std::fs::read(&sibling).unwrap(), b"new");
+        assert_eq!(std::fs::read(&previous).unwrap(), b"old");
+        // A folder where the file should be is an error that names the path.
+        std::fs::create_dir_all(dir.path().join("x/index.html")).unwrap();
+        let error = write_new(&dir.path().join("x/index.html"), b"x").unwrap_err();
+        assert!(error.to_string().contains("index.html"), "{error}");
+    }
 
     #[test]
     fn refuses_the_archive_and_its_sources() {

@@ -324,23 +324,33 @@ pub fn render_site(
         }
         _ => false,
     };
-    let outcomes = plan
-        .pages
-        .par_iter()
-        .map(|(page, path, fingerprint)| {
-            let was_reused = reused(path, *fingerprint);
-            if !was_reused {
-                let html = renderer.render_page_bytes(page)?;
-                sink(path, &html)?;
-            }
-            Ok(was_reused)
-        })
-        .collect::<Result<Vec<bool>>>()?;
+    let pages = || {
+        let outcomes = plan
+            .pages
+            .par_iter()
+            .map(|(page, path, fingerprint)| {
+                let was_reused = reused(path, *fingerprint);
+                if !was_reused {
+                    let html = renderer.render_page_bytes(page)?;
+                    sink(path, &html)?;
+                }
+                Ok(was_reused)
+            })
+            .collect::<Result<Vec<bool>>>();
+        // Freeing the cached cards takes tens of milliseconds at 10,000 briefings; here it
+        // overlaps the search index.
+        drop(renderer);
+        outcomes
+    };
+    let search_index = || match options.search_index {
+        true => write_search_index(site, options, sink, plan, reuse),
+        false => Ok(None),
+    };
+    // Writing the search index is mostly one thread's work: it goes on beside the pages.
+    let (outcomes, search) = rayon::join(pages, search_index);
     let mut report = RenderReport::default();
-    if options.search_index {
-        report.search = write_search_index(site, options, sink, plan, reuse)?;
-    }
-    report.count(outcomes);
+    report.count(outcomes?);
+    report.search = search?;
     if let Some(base_url) = &site.config.base_url {
         let outcomes = plan
             .feeds
@@ -536,7 +546,10 @@ fn fill_page_context(
         }
         Page::Briefing(id) => {
             let article = &site.articles[id];
-            context.insert("page", &views.article(id, content.unwrap_or_default()));
+            context.insert_value(
+                "page",
+                views.article_value(id, content.unwrap_or_default())?,
+            );
             // Newer and older neighbours: articles are sorted newest first.
             let newer = id.checked_sub(1).map(|n| views.card_value(n)).transpose()?;
             context.insert_value("newer", newer.unwrap_or_else(tera::Value::none));

@@ -411,7 +411,7 @@ impl<'s> Views<'s> {
 
     /// What `Value::from_serializable(&card)` with `card.html` set gives, built by hand: tera's
     /// serialiser allocates a map per chip, and list pages show tens of thousands of cards.
-    /// `card_values_match_the_serialised_cards` (tests/suite/build.rs) keeps the two in step.
+    /// `card_and_page_values_match_the_serialised_views` (tests/suite/build.rs) keeps the two in step.
     fn card_with_html(
         &self,
         id: ArticleId,
@@ -494,6 +494,35 @@ impl<'s> Views<'s> {
             extra: &article.extra,
             source_path: &article.relative,
         }
+    }
+
+    /// `page` on a briefing page: what serialising [`Views::article`] gives, built from the
+    /// card value the page's depth already holds (related lists show the same card), so the
+    /// card's fields and chips are not serialised again for every briefing page.
+    pub fn article_value(&self, id: ArticleId, content: &str) -> tera::TeraResult<tera::Value> {
+        use tera::value::Key;
+        use tera::Value;
+        if self.cards.is_none() {
+            return Ok(Value::from_serializable(&self.article(id, content)));
+        }
+        let article: &'s Article = &self.site.articles[id];
+        let card = self.card_value(id)?;
+        let mut map = card.as_map().cloned().unwrap_or_default();
+        // The card's own HTML is for lists; a briefing page has its body instead.
+        map.shift_remove(&Key::Str("html"));
+        let fields: [(&'static str, Value); 5] = [
+            ("content", content.into()),
+            ("word_count", article.word_count.into()),
+            ("source", Value::from_serializable(&article.source)),
+            ("extra", Value::from_serializable(&article.extra)),
+            ("source_path", article.relative.as_str().into()),
+        ];
+        map.extend(
+            fields
+                .into_iter()
+                .map(|(key, value)| (Key::Str(key), value)),
+        );
+        Ok(Value::from(map))
     }
 
     /// The paginator of page `current` of `total` over `items` briefings, for a list in `dir`.

@@ -634,11 +634,12 @@ fn footnote_ids_do_not_collide_with_heading_ids() {
     );
 }
 
-/// List pages get each card as a value built by hand (views.rs, for speed); it must be what
-/// serialising the card gives, at every page depth and for both link styles, or templates that
-/// use `a.title`, `a.countries` and so on would see something else than the README promises.
+/// List pages get each card, and briefing pages their `page`, as values built by hand (views.rs,
+/// for speed); they must be what serialising the views gives, at every page depth and for both
+/// link styles, or templates that use `a.title`, `a.countries` and so on would see something
+/// else than the README promises.
 #[test]
-fn card_values_match_the_serialised_cards() {
+fn card_and_page_values_match_the_serialised_views() {
     use chancery::countries::Gazetteer;
     use chancery::parse::{parse_all, ParseOptions};
     use chancery::render::views::{CardCache, Views};
@@ -679,6 +680,9 @@ fn card_values_match_the_serialised_cards() {
                 // Built, then taken from the cache.
                 assert_eq!(views.card_value(id).unwrap(), expected, "{dir:?} {id}");
                 assert_eq!(views.card_value(id).unwrap(), expected, "{dir:?} {id}");
+                let article = tera::Value::from_serializable(&views.article(id, "<p>body</p>"));
+                let value = views.article_value(id, "<p>body</p>").unwrap();
+                assert_eq!(value, article, "{dir:?} {id}");
             }
         }
     }
