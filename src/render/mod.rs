@@ -328,6 +328,8 @@ pub fn render_site(
         let outcomes = plan
             .pages
             .par_iter()
+            // Small pieces, so both threads finish together (see parse::BATCH).
+            .with_max_len(16)
             .map(|(page, path, fingerprint)| {
                 let was_reused = reused(path, *fingerprint);
                 if !was_reused {
