@@ -38,6 +38,7 @@ pub mod shard;
 pub mod terms;
 pub mod text;
 pub mod tokenize;
+pub mod words;
 pub mod write;
 
 pub use terms::{DocTerms, Tokenizer, Vocabulary};

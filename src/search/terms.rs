@@ -16,9 +16,10 @@ use super::build::{TEXT_WEIGHT, TITLE_WEIGHT};
 use super::encode::{push_gap, push_small, ALPHABET};
 use super::text::html_to_text;
 use super::tokenize::{for_each_word, is_indexable, Terms};
+use super::words::WordTable;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::{Arc, Mutex};
 
 /// A term's number in a [`Vocabulary`].
@@ -193,9 +194,8 @@ const VALUE: [u32; 256] = {
 pub struct Tokenizer<'v> {
     vocabulary: &'v Vocabulary,
     stems: Terms,
-    /// Folded word -> term id, or [`SKIP`]. Looked up for every word of every body, so hashed
-    /// with [`WordHasher`] rather than SipHash.
-    words: HashMap<String, TermId, BuildHasherDefault<WordHasher>>,
+    /// Folded word -> term id, or [`SKIP`]. Looked up for every word of every body.
+    words: WordTable,
     /// Weighted count of each term in the text at hand, by term id (zero when absent); only
     /// the entries in `touched` are non-zero, so clearing is cheap.
     counts: Vec<u32>,
@@ -210,7 +210,7 @@ impl<'v> Tokenizer<'v> {
         Tokenizer {
             vocabulary,
             stems: Terms::default(),
-            words: HashMap::default(),
+            words: WordTable::default(),
             counts: Vec::new(),
             touched: Vec::new(),
             body: String::new(),
@@ -249,14 +249,14 @@ impl<'v> Tokenizer<'v> {
         } = self;
         for_each_word(text, |word, _| {
             let id = match words.get(word) {
-                Some(&id) => id,
+                Some(id) => id,
                 None => {
                     let id = if is_indexable(word) {
                         vocabulary.intern(&stems.term(word))
                     } else {
                         SKIP
                     };
-                    words.insert(word.to_string(), id);
+                    words.insert(word, id);
                     id
                 }
             };
@@ -330,7 +330,10 @@ mod tests {
     #[test]
     fn word_hashes_differ_for_words_that_differ_only_late_or_in_length() {
         let hash = |w: &str| {
-            std::hash::BuildHasher::hash_one(&BuildHasherDefault::<WordHasher>::default(), w)
+            std::hash::BuildHasher::hash_one(
+                &std::hash::BuildHasherDefault::<WordHasher>::default(),
+                w,
+            )
         };
         let words = [
             "a",
