@@ -232,6 +232,8 @@ impl Plan {
         let fingerprints = fingerprint::Fingerprints::new(site, settings);
         let pages = pages(site)
             .into_par_iter()
+            // A country's or topic's first page costs far more than others (its profile).
+            .with_max_len(64)
             .map(|page| {
                 let fingerprint = fingerprints.page(site, &page);
                 (page, page.output_path(site), fingerprint)
