@@ -185,8 +185,8 @@ pub struct CardCache<'s> {
     values: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
     /// Per country, then per topic, and page depth: its chip as a value. A card's chips are
     /// taken from here rather than serialised again for every card that shows them.
-    country_chips: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
-    topic_chips: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
+    country_chips: Vec<ChipSlots>,
+    topic_chips: Vec<ChipSlots>,
 }
 
 /// The template that renders one card; list templates show it as `{{ a.html | safe }}`.
@@ -258,9 +258,21 @@ impl<'s> CardCache<'s> {
     }
 }
 
+/// A value per page depth, each made on first use.
+type ChipSlots = [OnceLock<tera::Value>; CACHED_DEPTHS];
+
+/// Adds named fields to a template map, in order.
+fn add_fields<const N: usize>(
+    map: &mut tera::value::Map,
+    fields: [(&'static str, tera::Value); N],
+) {
+    let fields = fields.into_iter();
+    map.extend(fields.map(|(key, value)| (tera::value::Key::Str(key), value)));
+}
+
 /// `slots[depth]`, made by `make` on first use; made afresh when there is no slot.
 fn cached_value(
-    slots: Option<&[OnceLock<tera::Value>; CACHED_DEPTHS]>,
+    slots: Option<&ChipSlots>,
     depth: usize,
     make: impl FnOnce() -> tera::Value,
 ) -> tera::Value {
@@ -419,27 +431,18 @@ impl<'s> Views<'s> {
         cache: &CardCache,
         depth: usize,
     ) -> tera::Value {
-        use tera::value::{Key, Map};
+        use tera::value::Map;
         use tera::Value;
         let article: &'s Article = &self.site.articles[id];
-        let countries: Vec<Value> = article
-            .countries
-            .iter()
-            .map(|&t| {
-                cached_value(cache.country_chips.get(t), depth, || {
-                    Value::from_serializable(&self.country_chip(t))
-                })
-            })
-            .collect();
-        let topics: Vec<Value> = article
-            .topics
-            .iter()
-            .map(|&t| {
-                cached_value(cache.topic_chips.get(t), depth, || {
-                    Value::from_serializable(&self.topic_chip(t))
-                })
-            })
-            .collect();
+        let chips = |terms: &[TermId], slots: &[ChipSlots], chip: &dyn Fn(TermId) -> Chip<'s>| {
+            let value = |t: TermId| Value::from_serializable(&chip(t));
+            let cached = |&t: &TermId| cached_value(slots.get(t), depth, || value(t));
+            terms.iter().map(cached).collect::<Vec<Value>>()
+        };
+        let countries = chips(&article.countries, &cache.country_chips, &|t| {
+            self.country_chip(t)
+        });
+        let topics = chips(&article.topics, &cache.topic_chips, &|t| self.topic_chip(t));
         let url = self.linker.page(&dirs::briefing(&article.slug));
         let fields: [(&'static str, Value); 12] = [
             ("title", article.title.as_str().into()),
@@ -456,11 +459,7 @@ impl<'s> Views<'s> {
             ("html", html.into()),
         ];
         let mut map = Map::with_capacity(fields.len());
-        map.extend(
-            fields
-                .into_iter()
-                .map(|(key, value)| (Key::Str(key), value)),
-        );
+        add_fields(&mut map, fields);
         Value::from(map)
     }
 
@@ -517,11 +516,7 @@ impl<'s> Views<'s> {
             ("extra", Value::from_serializable(&article.extra)),
             ("source_path", article.relative.as_str().into()),
         ];
-        map.extend(
-            fields
-                .into_iter()
-                .map(|(key, value)| (Key::Str(key), value)),
-        );
+        add_fields(&mut map, fields);
         Ok(Value::from(map))
     }
 
