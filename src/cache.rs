@@ -181,9 +181,63 @@ impl BuildCache {
         let error = |e: std::io::Error| crate::error::Error::io("write", &temporary, e);
         let file = std::fs::File::create(&temporary).map_err(error)?;
         let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
-        serde_json::to_writer(&mut writer, self).map_err(|e| error(e.into()))?;
+        self.write_json(&mut writer).map_err(error)?;
         std::io::Write::flush(&mut writer).map_err(error)?;
         crate::fs::rename(&temporary, &path)
+    }
+
+    /// The cache as JSON, as `serde_json::to_writer` writes it (a test holds the two to the
+    /// same value), except that the briefings, nearly all of it, are turned into JSON by all
+    /// threads, a slice each: saving the cache is the last thing a build does, and one thread
+    /// took about 50 ms of it at 10,000 briefings and 0.7 s at 100,000.
+    fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let entries: Vec<(&String, &CachedBriefing)> = self.briefings.iter().collect();
+        let parts = entries
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut json = Vec::with_capacity(chunk.len() * 2048);
+                for (n, (path, briefing)) in chunk.iter().enumerate() {
+                    if n > 0 {
+                        json.push(b',');
+                    }
+                    serde_json::to_writer(&mut json, path)?;
+                    json.push(b':');
+                    serde_json::to_writer(&mut json, briefing)?;
+                }
+                Ok(json)
+            })
+            .collect::<serde_json::Result<Vec<Vec<u8>>>>()?;
+        fn field<W: std::io::Write>(
+            out: &mut W,
+            name: &str,
+            value: &impl Serialize,
+        ) -> std::io::Result<()> {
+            write!(out, "\"{name}\":")?;
+            Ok(serde_json::to_writer(out, value)?)
+        }
+        out.write_all(b"{")?;
+        field(out, "key", &self.key)?;
+        out.write_all(b",")?;
+        field(out, "build_id", &self.build_id)?;
+        out.write_all(b",")?;
+        field(out, "static_files", &self.static_files)?;
+        out.write_all(b",")?;
+        field(out, "started_ns", &self.started_ns)?;
+        out.write_all(b",\"briefings\":{")?;
+        for (n, part) in parts.iter().filter(|part| !part.is_empty()).enumerate() {
+            if n > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(part)?;
+        }
+        out.write_all(b"},")?;
+        field(out, "pages", &self.pages)?;
+        out.write_all(b",")?;
+        field(out, "vocabulary", &self.vocabulary)?;
+        out.write_all(b",")?;
+        field(out, "search_files", &self.search_files)?;
+        out.write_all(b"}")
     }
 
     /// Removes the cache beside `out`, if any (before a build replaces the output).

@@ -289,3 +289,30 @@ fn a_country_page_follows_briefings_listed_on_later_pages() {
     edit(&site, old, "date: 2019-08-05", "date: 2019-10-05");
     cached_equals_full(&site, "briefing on page 2 moved to another month");
 }
+
+/// The cache file is written by hand, its briefings by all threads (cache.rs, for speed); it
+/// must hold what serde would write for the same cache, or a later version reading it back
+/// would lose something.
+#[test]
+fn the_saved_cache_is_what_serde_writes() {
+    let site = Site::fixture("basic");
+    // Enough briefings for several slices of the parallel writer (256 a slice).
+    for n in 0..600 {
+        let front = format!(
+            "title: Note {n}\ndate: 2024-01-{:02}\ncountries: [France]",
+            n % 28 + 1
+        );
+        site.write(
+            &format!("content/notes/note-{n}.md"),
+            &crate::common::briefing(&front, "Text."),
+        );
+    }
+    site.build();
+    let path = chancery::cache::cache_path(&site.out());
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).expect("the cache file is JSON");
+    let cache: chancery::cache::BuildCache = serde_json::from_value(written.clone()).unwrap();
+    assert!(cache.briefings.len() > 600, "{}", cache.briefings.len());
+    assert!(!cache.pages.is_empty() && !cache.vocabulary.is_empty());
+    assert_eq!(written, serde_json::to_value(&cache).unwrap());
+}
