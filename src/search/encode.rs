@@ -47,28 +47,49 @@ pub fn id_list(ids: impl IntoIterator<Item = u32>) -> String {
     out
 }
 
+/// The value of one alphabet byte (0 for bytes outside it, which the index never holds).
+pub fn digit_value(byte: u8) -> u32 {
+    VALUE[usize::from(byte)]
+}
+
+/// Each alphabet byte's value, by byte.
+const VALUE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u32;
+        i += 1;
+    }
+    table
+};
+
+/// Reads the gap that [`push_gap`] wrote at `bytes[*at..]` (five bits a digit, low first; the
+/// sixth bit says another digit follows) and moves `at` past it.
+pub fn read_gap(bytes: &[u8], at: &mut usize) -> u32 {
+    let (mut n, mut shift) = (0u32, 0);
+    loop {
+        let v = digit_value(bytes[*at]);
+        *at += 1;
+        n |= (v & 31) << shift;
+        shift += 5;
+        if v & 32 == 0 {
+            return n;
+        }
+    }
+}
+
 /// Reads what [`id_list`] or a posting list wrote: `(id, weight)` pairs when `weights`, ids
 /// alone otherwise (weight 0). The browser has its own decoder; this one is for tests.
 pub fn decode(text: &str, weights: bool) -> Vec<(u32, u8)> {
-    let value = |c: u8| ALPHABET.iter().position(|&a| a == c).expect("alphabet") as u32;
+    assert!(text.bytes().all(|c| ALPHABET.contains(&c)), "alphabet");
     let bytes = text.as_bytes();
     let (mut i, mut previous, mut out) = (0, -1i64, Vec::new());
     while i < bytes.len() {
-        let (mut n, mut shift) = (0u32, 0);
-        loop {
-            let v = value(bytes[i]);
-            i += 1;
-            n |= (v & 31) << shift;
-            shift += 5;
-            if v & 32 == 0 {
-                break;
-            }
-        }
-        let id = previous + 1 + i64::from(n);
+        let id = previous + 1 + i64::from(read_gap(bytes, &mut i));
         previous = id;
         let weight = if weights {
             i += 1;
-            value(bytes[i - 1]) as u8
+            digit_value(bytes[i - 1]) as u8
         } else {
             0
         };

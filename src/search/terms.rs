@@ -13,7 +13,7 @@
 //! [`super::encode`] (about three bytes a term), which is also how the cache stores them.
 
 use super::build::{TEXT_WEIGHT, TITLE_WEIGHT};
-use super::encode::{push_gap, push_small, ALPHABET};
+use super::encode::{digit_value, push_gap, push_small, read_gap};
 use super::text::html_to_text;
 use super::tokenize::{for_each_word, is_indexable, Terms};
 use super::words::WordTable;
@@ -152,19 +152,9 @@ impl DocTerms {
         let bytes = self.terms.as_bytes();
         let (mut i, mut previous) = (0, -1i64);
         while i < bytes.len() {
-            let (mut n, mut shift) = (0u32, 0);
-            loop {
-                let v = VALUE[usize::from(bytes[i])];
-                i += 1;
-                n |= (v & 31) << shift;
-                shift += 5;
-                if v & 32 == 0 {
-                    break;
-                }
-            }
-            let id = previous + 1 + i64::from(n);
+            let id = previous + 1 + i64::from(read_gap(bytes, &mut i));
             previous = id;
-            let count = VALUE[usize::from(bytes[i])];
+            let count = digit_value(bytes[i]);
             i += 1;
             f(id as TermId, count);
         }
@@ -177,17 +167,6 @@ impl DocTerms {
         out
     }
 }
-
-/// Each alphabet byte's value (0 for bytes outside it, which [`DocTerms`] never holds).
-const VALUE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < ALPHABET.len() {
-        table[ALPHABET[i] as usize] = i as u32;
-        i += 1;
-    }
-    table
-};
 
 /// Turns text into term ids for one thread's run of briefings, remembering each folded word's
 /// term so a word is stemmed and looked up once per run, not once per occurrence.
