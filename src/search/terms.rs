@@ -15,7 +15,7 @@
 use super::build::{TEXT_WEIGHT, TITLE_WEIGHT};
 use super::encode::{digit_value, push_gap, push_small, read_gap};
 use super::text::html_to_text;
-use super::tokenize::{for_each_word, is_indexable, Terms};
+use super::tokenize::{for_each_raw_word, is_indexable, RawWord, Terms};
 use super::words::WordTable;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -180,7 +180,9 @@ pub struct Tokenizer<'v> {
     counts: Vec<u32>,
     /// The ids with a non-zero count, in order of first sight.
     touched: Vec<TermId>,
+    /// Scratch: a body's text, and a new word's folded form.
     body: String,
+    folded: String,
 }
 
 impl<'v> Tokenizer<'v> {
@@ -193,6 +195,7 @@ impl<'v> Tokenizer<'v> {
             counts: Vec::new(),
             touched: Vec::new(),
             body: String::new(),
+            folded: String::new(),
         }
     }
 
@@ -224,21 +227,32 @@ impl<'v> Tokenizer<'v> {
             words,
             counts,
             touched,
+            folded,
             ..
         } = self;
-        for_each_word(text, |word, _| {
-            let id = match words.get(word) {
-                Some(id) => id,
-                None => {
-                    let id = if is_indexable(word) {
-                        vocabulary.intern(&stems.term(word))
-                    } else {
-                        SKIP
-                    };
-                    words.insert(word, id);
-                    id
-                }
+        for_each_raw_word(text, |word| {
+            let known = match word {
+                RawWord::Ascii(word) => words.get_ascii(word),
+                RawWord::Folded(word, _) => words.get(word),
             };
+            let id = known.unwrap_or_else(|| {
+                // A word this tokenizer has not met: stem it, number it, remember it.
+                let word = match word {
+                    RawWord::Ascii(word) => {
+                        folded.clear();
+                        word.fold_into(folded);
+                        folded.as_str()
+                    }
+                    RawWord::Folded(word, _) => word,
+                };
+                let id = if is_indexable(word) {
+                    vocabulary.intern(&stems.term(word))
+                } else {
+                    SKIP
+                };
+                words.insert(word, id);
+                id
+            });
             if id != SKIP {
                 let slot = id as usize;
                 if slot >= counts.len() {

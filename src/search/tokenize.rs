@@ -78,30 +78,166 @@ pub enum WordKind {
     Joined,
 }
 
+/// A lone word of ASCII letters and digits, as it stands in the text: not yet lowercased.
+#[derive(Debug, Clone, Copy)]
+pub struct AsciiWord<'a> {
+    /// The whole text the word is in (so a reader may load a few bytes past its end).
+    pub text: &'a [u8],
+    /// Where the word starts in `text`.
+    pub start: usize,
+    /// Its length in bytes (at least one).
+    pub len: usize,
+}
+
+impl AsciiWord<'_> {
+    /// The word's bytes, as written.
+    pub fn bytes(&self) -> &[u8] {
+        &self.text[self.start..self.start + self.len]
+    }
+
+    /// Appends the word, lowercased (its folded form), to `out`.
+    pub fn fold_into(&self, out: &mut String) {
+        let start = out.len();
+        // Letters and digits are ASCII, so this is valid UTF-8.
+        out.push_str(std::str::from_utf8(self.bytes()).expect("ASCII letters and digits"));
+        out[start..].make_ascii_lowercase();
+    }
+}
+
+/// A word as [`for_each_raw_word`] finds it.
+#[derive(Debug, Clone, Copy)]
+pub enum RawWord<'a> {
+    /// A word on its own made of ASCII letters and digits only: nearly every word of an
+    /// English archive. Its folded form is its lowercase.
+    Ascii(AsciiWord<'a>),
+    /// Any other word (accented, another script, or part of a compound), already folded.
+    Folded(&'a str, WordKind),
+}
+
+/// What a byte can be, for the scanner.
+const SEPARATOR: u8 = 0;
+const LETTER_OR_DIGIT: u8 = 1;
+/// `-` and `.`: a separator that may join a compound.
+const LINK: u8 = 2;
+/// The first or a later byte of a character outside ASCII.
+const NOT_ASCII: u8 = 3;
+
+/// The class of every byte value.
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [SEPARATOR; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        class[byte] = if b.is_ascii_alphanumeric() {
+            LETTER_OR_DIGIT
+        } else if b == b'-' || b == b'.' {
+            LINK
+        } else if b >= 0x80 {
+            NOT_ASCII
+        } else {
+            SEPARATOR
+        };
+        byte += 1;
+    }
+    class
+};
+
 /// Calls `f` with every folded word of `text` and how it was found, in order. Compounds give
 /// their parts first, then the joined form. No filtering happens here.
-///
-/// Every word of every body passes through here, so ASCII (nearly all of an English archive) is
-/// handled a byte at a time; other characters are decoded and folded one by one.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, WordKind)) {
+    let mut folded = String::new();
+    for_each_raw_word(text, |word| match word {
+        RawWord::Ascii(word) => {
+            folded.clear();
+            word.fold_into(&mut folded);
+            f(&folded, WordKind::Alone);
+        }
+        RawWord::Folded(word, kind) => f(word, kind),
+    });
+}
+
+/// The words of [`for_each_word`], with lone ASCII words handed over as they stand, unfolded.
+///
+/// Every word of every body passes through here. A lone run of ASCII letters and digits (one
+/// ended by a space or punctuation that does not join a compound) is found with a table lookup
+/// a byte and handed over without copying; anything else (a compound, a letter outside ASCII)
+/// is taken from its first character by [`scan_compound`], which works a character at a time.
+pub fn for_each_raw_word(text: &str, mut f: impl FnMut(RawWord)) {
     let bytes = text.as_bytes();
-    let mut part = String::new();
-    let mut joined = String::new();
-    let mut parts = 0;
+    let (mut part, mut joined) = (String::new(), String::new());
     let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match BYTE_CLASS[usize::from(byte)] {
+            // Between words no separator can join a compound: that needs a word just before.
+            SEPARATOR | LINK => at += 1,
+            LETTER_OR_DIGIT => {
+                let start = at;
+                at += 1;
+                while bytes
+                    .get(at)
+                    .is_some_and(|&b| BYTE_CLASS[usize::from(b)] == LETTER_OR_DIGIT)
+                {
+                    at += 1;
+                }
+                if ends_a_word(text, at) {
+                    let len = at - start;
+                    f(RawWord::Ascii(AsciiWord {
+                        text: bytes,
+                        start,
+                        len,
+                    }));
+                } else {
+                    at = scan_compound(text, start, &mut part, &mut joined, &mut f);
+                }
+            }
+            _ => {
+                let c = text[at..].chars().next().expect("a character starts here");
+                if is_word_char(c) {
+                    at = scan_compound(text, at, &mut part, &mut joined, &mut f);
+                } else {
+                    at += c.len_utf8();
+                }
+            }
+        }
+    }
+}
+
+/// Does a word that runs up to `at` end there, on its own? Yes at the end of the text or before
+/// a separator, unless it is a `-` or `.` with a word character right after it (a compound), or
+/// a character outside ASCII that is itself a letter or digit.
+fn ends_a_word(text: &str, at: usize) -> bool {
+    let Some(&byte) = text.as_bytes().get(at) else {
+        return true;
+    };
+    match BYTE_CLASS[usize::from(byte)] {
+        SEPARATOR => true,
+        LINK => !text[at + 1..].chars().next().is_some_and(is_word_char),
+        NOT_ASCII => !text[at..].chars().next().is_some_and(is_word_char),
+        _ => false,
+    }
+}
+
+/// Reads the word starting at `start` a character at a time, with the compound it may begin,
+/// calling `f` with each part and the joined form. Returns where the scan stopped: just past the
+/// separator that ended the last part, or the text's end. `part` and `joined` are scratch.
+fn scan_compound(
+    text: &str,
+    start: usize,
+    part: &mut String,
+    joined: &mut String,
+    f: &mut impl FnMut(RawWord),
+) -> usize {
+    let bytes = text.as_bytes();
+    part.clear();
+    joined.clear();
+    let mut parts = 0;
+    let mut at = start;
     loop {
         let next = match bytes.get(at) {
             None => None,
             Some(&byte) if byte.is_ascii_alphanumeric() => {
-                // A run of ASCII letters and digits, copied at once and lowercased in place.
-                let run = bytes[at..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .unwrap_or(bytes.len() - at);
-                let start = part.len();
-                part.push_str(&text[at..at + run]);
-                part[start..].make_ascii_lowercase();
-                at += run;
+                part.push(char::from(byte.to_ascii_lowercase()));
+                at += 1;
                 continue;
             }
             Some(&byte) if byte.is_ascii() => {
@@ -112,7 +248,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, WordKind)) {
                 let c = text[at..].chars().next().expect("a character starts here");
                 at += c.len_utf8();
                 if is_word_char(c) {
-                    fold_into(c, &mut part);
+                    fold_into(c, part);
                     continue;
                 }
                 Some(c)
@@ -128,23 +264,19 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, WordKind)) {
             } else {
                 WordKind::Part
             };
-            f(&part, kind);
+            f(RawWord::Folded(part, kind));
             // Only compounds need their joined form.
             if kind == WordKind::Part {
-                joined.push_str(&part);
+                joined.push_str(part);
             }
             parts += 1;
             part.clear();
         }
         if !links {
             if parts > 1 {
-                f(&joined, WordKind::Joined);
+                f(RawWord::Folded(joined, WordKind::Joined));
             }
-            joined.clear();
-            parts = 0;
-        }
-        if next.is_none() {
-            return;
+            return at;
         }
     }
 }

@@ -8,6 +8,7 @@
 //! words go to an ordinary map.
 
 use super::terms::{TermId, WordHasher};
+use super::tokenize::AsciiWord;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -36,17 +37,35 @@ pub struct WordTable {
 impl WordTable {
     /// The id recorded for `word`.
     pub fn get(&self, word: &str) -> Option<TermId> {
-        let Some(key) = key_of(word) else {
-            return self.long.get(word).copied();
-        };
+        match key_of(word) {
+            Some(key) => self.get_key(&key),
+            None => self.long.get(word).copied(),
+        }
+    }
+
+    /// The id recorded for the folded form (the lowercase) of `word`.
+    #[inline]
+    pub fn get_ascii(&self, word: AsciiWord) -> Option<TermId> {
+        match ascii_key(word) {
+            Some(key) => self.get_key(&key),
+            None => {
+                let mut folded = String::with_capacity(word.len);
+                word.fold_into(&mut folded);
+                self.long.get(&folded).copied()
+            }
+        }
+    }
+
+    #[inline]
+    fn get_key(&self, key: &Key) -> Option<TermId> {
         if self.slots.is_empty() {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let mut at = slot_of(&key, mask);
+        let mut at = slot_of(key, mask);
         loop {
             let slot = &self.slots[at];
-            if slot.key == key {
+            if slot.key == *key {
                 return Some(slot.id);
             }
             if slot.key[3] == 0 {
@@ -109,6 +128,47 @@ fn key_of(word: &str) -> Option<Key> {
     Some(key)
 }
 
+/// For each word length up to [`INLINE`], the mask that keeps a key's first that many bytes.
+const KEPT_BYTES: [Key; INLINE + 1] = {
+    let mut masks = [[0u64; 4]; INLINE + 1];
+    let mut len = 0;
+    while len <= INLINE {
+        let mut byte = 0;
+        while byte < len {
+            masks[len][byte / 8] |= 0xff << (byte % 8 * 8);
+            byte += 1;
+        }
+        len += 1;
+    }
+    masks
+};
+
+/// The key of `word`'s folded form, made straight from the text: four eight-byte loads, each
+/// lowercased by setting bit 5 of every byte (right for ASCII letters, a no-op for digits) and
+/// cut at the word's end. `None` if it is longer than [`INLINE`] bytes.
+fn ascii_key(word: AsciiWord) -> Option<Key> {
+    if word.len > INLINE {
+        return None;
+    }
+    let mut padded = [0u8; 32];
+    let window = match word.text.get(word.start..word.start + 32) {
+        Some(window) => window,
+        // Near the text's end: copy what is there.
+        None => {
+            padded[..word.len].copy_from_slice(word.bytes());
+            &padded
+        }
+    };
+    let kept = &KEPT_BYTES[word.len];
+    let mut key = [0u64; 4];
+    for (i, slot) in key.iter_mut().enumerate() {
+        let loaded = u64::from_le_bytes(window[i * 8..i * 8 + 8].try_into().expect("eight bytes"));
+        *slot = (loaded | 0x2020_2020_2020_2020) & kept[i];
+    }
+    key[3] |= (word.len as u64) << 56;
+    Some(key)
+}
+
 /// The first slot to probe for `key` in a table of `mask + 1` slots.
 fn slot_of(key: &Key, mask: usize) -> usize {
     // FxHash's multiply-rotate over the four words; the high bits are the well-mixed ones.
@@ -121,6 +181,7 @@ fn slot_of(key: &Key, mask: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::tokenize::{for_each_raw_word, RawWord};
 
     #[test]
     fn finds_what_it_was_given_and_nothing_else() {
@@ -158,6 +219,45 @@ mod tests {
             "xx",
         ] {
             assert_eq!(table.get(absent), None, "{absent}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A word read straight from the text finds what its folded form was recorded under,
+        /// wherever it stands (the last bytes of a text are read another way) and however long.
+        #[test]
+        fn ascii_words_find_their_folded_form(text in "([a-zA-Z0-9]{1,40}[ ,;]){1,12}") {
+            let mut table = WordTable::default();
+            let mut spans = Vec::new();
+            for_each_raw_word(&text, |word| match word {
+                RawWord::Ascii(word) => spans.push((word.start, word.len)),
+                RawWord::Folded(..) => unreachable!("only ASCII words here"),
+            });
+            let words: Vec<AsciiWord> = spans
+                .into_iter()
+                .map(|(start, len)| AsciiWord { text: text.as_bytes(), start, len })
+                .collect();
+            let folded: Vec<String> = words
+                .iter()
+                .map(|word| {
+                    let mut out = String::new();
+                    word.fold_into(&mut out);
+                    out
+                })
+                .collect();
+            for (id, word) in folded.iter().enumerate() {
+                if table.get(word).is_none() {
+                    table.insert(word, id as TermId);
+                }
+            }
+            for (word, folded) in words.iter().zip(&folded) {
+                proptest::prop_assert_eq!(table.get_ascii(*word), table.get(folded));
+                proptest::prop_assert!(table.get(folded).is_some());
+            }
+            proptest::prop_assert_eq!(
+                table.get_ascii(AsciiWord { text: b"Absent", start: 0, len: 6 }),
+                None
+            );
         }
     }
 }
