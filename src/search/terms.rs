@@ -15,7 +15,7 @@
 use super::build::{TEXT_WEIGHT, TITLE_WEIGHT};
 use super::encode::{digit_value, push_gap, push_small, read_gap};
 use super::text::html_to_text;
-use super::tokenize::{for_each_raw_word, is_indexable, RawWord, Terms};
+use super::tokenize::{for_each_raw_word, is_indexable, AsciiWord, Terms, WordKind, WordSink};
 use super::words::WordTable;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -220,7 +220,6 @@ impl<'v> Tokenizer<'v> {
 
     /// Counts every indexed word of `text`; returns the weight added.
     fn add(&mut self, text: &str, weight: u32) -> u32 {
-        let mut added = 0;
         let Tokenizer {
             vocabulary,
             stems,
@@ -230,42 +229,18 @@ impl<'v> Tokenizer<'v> {
             folded,
             ..
         } = self;
-        for_each_raw_word(text, |word| {
-            let known = match word {
-                RawWord::Ascii(word) => words.get_ascii(word),
-                RawWord::Folded(word, _) => words.get(word),
-            };
-            let id = known.unwrap_or_else(|| {
-                // A word this tokenizer has not met: stem it, number it, remember it.
-                let word = match word {
-                    RawWord::Ascii(word) => {
-                        folded.clear();
-                        word.fold_into(folded);
-                        folded.as_str()
-                    }
-                    RawWord::Folded(word, _) => word,
-                };
-                let id = if is_indexable(word) {
-                    vocabulary.intern(&stems.term(word))
-                } else {
-                    SKIP
-                };
-                words.insert(word, id);
-                id
-            });
-            if id != SKIP {
-                let slot = id as usize;
-                if slot >= counts.len() {
-                    counts.resize(slot + 1024, 0);
-                }
-                if counts[slot] == 0 {
-                    touched.push(id);
-                }
-                counts[slot] += weight;
-                added += weight;
-            }
-        });
-        added
+        let mut counter = Counter {
+            vocabulary,
+            stems,
+            words,
+            counts,
+            touched,
+            folded,
+            weight,
+            added: 0,
+        };
+        for_each_raw_word(text, &mut counter);
+        counter.added
     }
 
     /// The counted terms sorted by id, with their weighted counts; leaves the counts empty.
@@ -276,6 +251,74 @@ impl<'v> Tokenizer<'v> {
             .drain(..)
             .map(|id| (id, std::mem::take(&mut counts[id as usize])))
             .collect()
+    }
+}
+
+/// Counts one text's words into a [`Tokenizer`]'s counts, each `weight` times.
+struct Counter<'t, 'v> {
+    vocabulary: &'v Vocabulary,
+    stems: &'t Terms,
+    words: &'t mut WordTable,
+    counts: &'t mut Vec<u32>,
+    touched: &'t mut Vec<TermId>,
+    folded: &'t mut String,
+    weight: u32,
+    added: u32,
+}
+
+impl Counter<'_, '_> {
+    /// The id of a folded word this tokenizer has not met: stemmed, numbered and remembered.
+    fn new_word(&mut self, word: &str) -> TermId {
+        let id = if is_indexable(word) {
+            self.vocabulary.intern(&self.stems.term(word))
+        } else {
+            SKIP
+        };
+        self.words.insert(word, id);
+        id
+    }
+
+    #[inline(always)]
+    fn count(&mut self, id: TermId) {
+        if id == SKIP {
+            return;
+        }
+        let slot = id as usize;
+        if slot >= self.counts.len() {
+            self.counts.resize(slot + 1024, 0);
+        }
+        if self.counts[slot] == 0 {
+            self.touched.push(id);
+        }
+        self.counts[slot] += self.weight;
+        self.added += self.weight;
+    }
+}
+
+impl WordSink for Counter<'_, '_> {
+    // Every word of every body comes here: inlined into the scanner's loop.
+    #[inline(always)]
+    fn ascii(&mut self, word: AsciiWord) {
+        let id = match self.words.get_ascii(word) {
+            Some(id) => id,
+            None => {
+                let mut folded = std::mem::take(self.folded);
+                folded.clear();
+                word.fold_into(&mut folded);
+                let id = self.new_word(&folded);
+                *self.folded = folded;
+                id
+            }
+        };
+        self.count(id);
+    }
+
+    fn folded(&mut self, word: &str, _: WordKind) {
+        let id = match self.words.get(word) {
+            Some(id) => id,
+            None => self.new_word(word),
+        };
+        self.count(id);
     }
 }
 

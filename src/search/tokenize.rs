@@ -104,14 +104,13 @@ impl AsciiWord<'_> {
     }
 }
 
-/// A word as [`for_each_raw_word`] finds it.
-#[derive(Debug, Clone, Copy)]
-pub enum RawWord<'a> {
+/// Receives the words [`for_each_raw_word`] finds, in order.
+pub trait WordSink {
     /// A word on its own made of ASCII letters and digits only: nearly every word of an
     /// English archive. Its folded form is its lowercase.
-    Ascii(AsciiWord<'a>),
+    fn ascii(&mut self, word: AsciiWord);
     /// Any other word (accented, another script, or part of a compound), already folded.
-    Folded(&'a str, WordKind),
+    fn folded(&mut self, word: &str, kind: WordKind);
 }
 
 /// What a byte can be, for the scanner.
@@ -144,16 +143,26 @@ const BYTE_CLASS: [u8; 256] = {
 
 /// Calls `f` with every folded word of `text` and how it was found, in order. Compounds give
 /// their parts first, then the joined form. No filtering happens here.
-pub fn for_each_word(text: &str, mut f: impl FnMut(&str, WordKind)) {
-    let mut folded = String::new();
-    for_each_raw_word(text, |word| match word {
-        RawWord::Ascii(word) => {
-            folded.clear();
-            word.fold_into(&mut folded);
-            f(&folded, WordKind::Alone);
+pub fn for_each_word(text: &str, f: impl FnMut(&str, WordKind)) {
+    struct Folding<F> {
+        f: F,
+        folded: String,
+    }
+    impl<F: FnMut(&str, WordKind)> WordSink for Folding<F> {
+        fn ascii(&mut self, word: AsciiWord) {
+            self.folded.clear();
+            word.fold_into(&mut self.folded);
+            (self.f)(&self.folded, WordKind::Alone);
         }
-        RawWord::Folded(word, kind) => f(word, kind),
-    });
+        fn folded(&mut self, word: &str, kind: WordKind) {
+            (self.f)(word, kind);
+        }
+    }
+    let mut sink = Folding {
+        f,
+        folded: String::new(),
+    };
+    for_each_raw_word(text, &mut sink);
 }
 
 /// The words of [`for_each_word`], with lone ASCII words handed over as they stand, unfolded.
@@ -162,7 +171,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, WordKind)) {
 /// ended by a space or punctuation that does not join a compound) is found with a table lookup
 /// a byte and handed over without copying; anything else (a compound, a letter outside ASCII)
 /// is taken from its first character by [`scan_compound`], which works a character at a time.
-pub fn for_each_raw_word(text: &str, mut f: impl FnMut(RawWord)) {
+pub fn for_each_raw_word(text: &str, sink: &mut impl WordSink) {
     let bytes = text.as_bytes();
     let (mut part, mut joined) = (String::new(), String::new());
     let mut at = 0;
@@ -181,19 +190,19 @@ pub fn for_each_raw_word(text: &str, mut f: impl FnMut(RawWord)) {
                 }
                 if ends_a_word(text, at) {
                     let len = at - start;
-                    f(RawWord::Ascii(AsciiWord {
+                    sink.ascii(AsciiWord {
                         text: bytes,
                         start,
                         len,
-                    }));
+                    });
                 } else {
-                    at = scan_compound(text, start, &mut part, &mut joined, &mut f);
+                    at = scan_compound(text, start, &mut part, &mut joined, sink);
                 }
             }
             _ => {
                 let c = text[at..].chars().next().expect("a character starts here");
                 if is_word_char(c) {
-                    at = scan_compound(text, at, &mut part, &mut joined, &mut f);
+                    at = scan_compound(text, at, &mut part, &mut joined, sink);
                 } else {
                     at += c.len_utf8();
                 }
@@ -218,14 +227,14 @@ fn ends_a_word(text: &str, at: usize) -> bool {
 }
 
 /// Reads the word starting at `start` a character at a time, with the compound it may begin,
-/// calling `f` with each part and the joined form. Returns where the scan stopped: just past the
+/// giving `sink` each part and the joined form. Returns where the scan stopped: just past the
 /// separator that ended the last part, or the text's end. `part` and `joined` are scratch.
 fn scan_compound(
     text: &str,
     start: usize,
     part: &mut String,
     joined: &mut String,
-    f: &mut impl FnMut(RawWord),
+    sink: &mut impl WordSink,
 ) -> usize {
     let bytes = text.as_bytes();
     part.clear();
@@ -264,7 +273,7 @@ fn scan_compound(
             } else {
                 WordKind::Part
             };
-            f(RawWord::Folded(part, kind));
+            sink.folded(part, kind);
             // Only compounds need their joined form.
             if kind == WordKind::Part {
                 joined.push_str(part);
@@ -274,7 +283,7 @@ fn scan_compound(
         }
         if !links {
             if parts > 1 {
-                f(RawWord::Folded(joined, WordKind::Joined));
+                sink.folded(joined, WordKind::Joined);
             }
             return at;
         }

@@ -181,7 +181,19 @@ fn slot_of(key: &Key, mask: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::tokenize::{for_each_raw_word, RawWord};
+    use crate::search::tokenize::{for_each_raw_word, WordKind, WordSink};
+
+    /// Where each lone ASCII word starts and how long it is.
+    struct Spans(Vec<(usize, usize)>);
+
+    impl WordSink for Spans {
+        fn ascii(&mut self, word: AsciiWord) {
+            self.0.push((word.start, word.len));
+        }
+        fn folded(&mut self, _: &str, _: WordKind) {
+            unreachable!("only ASCII words here")
+        }
+    }
 
     #[test]
     fn finds_what_it_was_given_and_nothing_else() {
@@ -228,12 +240,10 @@ mod tests {
         #[test]
         fn ascii_words_find_their_folded_form(text in "([a-zA-Z0-9]{1,40}[ ,;]){1,12}") {
             let mut table = WordTable::default();
-            let mut spans = Vec::new();
-            for_each_raw_word(&text, |word| match word {
-                RawWord::Ascii(word) => spans.push((word.start, word.len)),
-                RawWord::Folded(..) => unreachable!("only ASCII words here"),
-            });
+            let mut spans = Spans(Vec::new());
+            for_each_raw_word(&text, &mut spans);
             let words: Vec<AsciiWord> = spans
+                .0
                 .into_iter()
                 .map(|(start, len)| AsciiWord { text: text.as_bytes(), start, len })
                 .collect();
