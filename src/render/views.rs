@@ -183,6 +183,9 @@ pub struct CardCache<'s> {
     html: Vec<OnceLock<String>>,
     /// Per article and page depth: the card as a value with `html` for that depth.
     values: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
+    /// Per article: the card's fields that are the same at every depth, as a map whose other
+    /// fields are empty (see [`Views::card_map`]); kept alongside `values`.
+    fixed: Vec<OnceLock<tera::value::Map>>,
     /// Per country, then per topic, and page depth: its chip as a value. A card's chips are
     /// taken from here rather than serialised again for every card that shows them.
     country_chips: Vec<ChipSlots>,
@@ -199,6 +202,16 @@ const ROOT_MARK: &str = "\u{1}chancery-root\u{1}";
 /// Pages deeper than this (none in the default URL scheme) build their card values afresh.
 const CACHED_DEPTHS: usize = 6;
 
+/// The chip slot for links with [`ROOT_MARK`] (cached card HTML), after the depths'.
+const MARKED: usize = CACHED_DEPTHS;
+
+/// Where the fields that depend on the page's depth sit in a card's map, in the order
+/// serialising a [`Card`] gives.
+const CARD_URL: usize = 2;
+const CARD_COUNTRIES: usize = 7;
+const CARD_TOPICS: usize = 8;
+const CARD_HTML: usize = 11;
+
 impl<'s> CardCache<'s> {
     /// An empty cache for `site`, rendering cards through `tera`.
     pub fn new(
@@ -207,20 +220,20 @@ impl<'s> CardCache<'s> {
         tera: &'s tera::Tera,
         site_value: tera::Value,
     ) -> Self {
+        // Card values are kept per depth (about 18 KB a briefing) only below LARGE_ARCHIVE;
+        // above it each page builds its own.
+        let cached = match site.articles.len() <= crate::LARGE_ARCHIVE {
+            true => site.articles.len(),
+            false => 0,
+        };
         CardCache {
             site,
             style,
             tera,
             site_value,
             html: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
-            // Card values are kept per depth (about 18 KB a briefing) only below
-            // LARGE_ARCHIVE; above it each page builds its own.
-            values: match site.articles.len() <= crate::LARGE_ARCHIVE {
-                true => (0..site.articles.len())
-                    .map(|_| Default::default())
-                    .collect(),
-                false => Vec::new(),
-            },
+            values: (0..cached).map(|_| Default::default()).collect(),
+            fixed: (0..cached).map(|_| OnceLock::new()).collect(),
             country_chips: (0..site.countries.len())
                 .map(|_| Default::default())
                 .collect(),
@@ -244,8 +257,11 @@ impl<'s> CardCache<'s> {
             feeds: self.site.config.base_url.is_some(),
             cards: None,
         };
+        let mut card = views.card_map(id, self, MARKED);
+        // Serialising a card without `html` leaves the field out.
+        card.truncate(CARD_HTML);
         let mut context = tera::Context::new();
-        context.insert("a", &views.card(id));
+        context.insert_value("a", tera::Value::from(card));
         context.insert("root", ROOT_MARK);
         context.insert_value("site", self.site_value.clone());
         let html = self.tera.render(CARD_TEMPLATE, &context)?;
@@ -254,12 +270,35 @@ impl<'s> CardCache<'s> {
 
     /// The card's HTML as seen from a page whose links start with `root`.
     fn html(&self, id: ArticleId, root: &str) -> tera::TeraResult<String> {
-        Ok(self.marked_html(id)?.replace(ROOT_MARK, root))
+        Ok(replace_root_mark(self.marked_html(id)?, root))
     }
 }
 
-/// A value per page depth, each made on first use.
-type ChipSlots = [OnceLock<tera::Value>; CACHED_DEPTHS];
+/// `html` with every [`ROOT_MARK`] replaced by `root`. `str::replace` searches for the whole
+/// mark at every position; the mark's first byte (U+0001) occurs nowhere else, so this jumps
+/// from one to the next with memchr.
+fn replace_root_mark(html: &str, root: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 8 * root.len());
+    let mut rest = html;
+    while let Some(at) = memchr::memchr(1, rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        match rest[at..].strip_prefix(ROOT_MARK) {
+            Some(after) => {
+                out.push_str(root);
+                rest = after;
+            }
+            None => {
+                out.push('\u{1}');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A value per page depth, and one for [`MARKED`] links, each made on first use.
+type ChipSlots = [OnceLock<tera::Value>; CACHED_DEPTHS + 1];
 
 /// Adds named fields to a template map, in order.
 fn add_fields<const N: usize>(
@@ -268,6 +307,20 @@ fn add_fields<const N: usize>(
 ) {
     let fields = fields.into_iter();
     map.extend(fields.map(|(key, value)| (tera::value::Key::Str(key), value)));
+}
+
+/// Sets the value of the map's field at `index`.
+fn set_field(map: &mut tera::value::Map, index: usize, value: tera::Value) {
+    if let Some((_, slot)) = map.get_index_mut(index) {
+        *slot = value;
+    }
+}
+
+/// A template map of named fields, in order.
+pub(crate) fn map_value<const N: usize>(fields: [(&'static str, tera::Value); N]) -> tera::Value {
+    let mut map = tera::value::Map::with_capacity(N);
+    add_fields(&mut map, fields);
+    tera::Value::from(map)
 }
 
 /// `slots[depth]`, made by `make` on first use; made afresh when there is no slot.
@@ -431,12 +484,24 @@ impl<'s> Views<'s> {
         cache: &CardCache,
         depth: usize,
     ) -> tera::Value {
-        use tera::value::Map;
+        let mut map = self.card_map(id, cache, depth);
+        set_field(&mut map, CARD_HTML, html.into());
+        tera::Value::from(map)
+    }
+
+    /// The card's fields as a map, `html` last and empty, its links as this page sees them and
+    /// its chips from `cache`'s `chip_slot` (the page's depth, or [`MARKED`]). The fields that
+    /// are the same at every depth are made once per card and copied (a copy shares their text).
+    fn card_map(&self, id: ArticleId, cache: &CardCache, chip_slot: usize) -> tera::value::Map {
         use tera::Value;
         let article: &'s Article = &self.site.articles[id];
+        let mut map = match cache.fixed.get(id) {
+            Some(fixed) => fixed.get_or_init(|| self.fixed_card_fields(id)).clone(),
+            None => self.fixed_card_fields(id),
+        };
         let chips = |terms: &[TermId], slots: &[ChipSlots], chip: &dyn Fn(TermId) -> Chip<'s>| {
             let value = |t: TermId| Value::from_serializable(&chip(t));
-            let cached = |&t: &TermId| cached_value(slots.get(t), depth, || value(t));
+            let cached = |&t: &TermId| cached_value(slots.get(t), chip_slot, || value(t));
             terms.iter().map(cached).collect::<Vec<Value>>()
         };
         let countries = chips(&article.countries, &cache.country_chips, &|t| {
@@ -444,23 +509,33 @@ impl<'s> Views<'s> {
         });
         let topics = chips(&article.topics, &cache.topic_chips, &|t| self.topic_chip(t));
         let url = self.linker.page(&dirs::briefing(&article.slug));
+        set_field(&mut map, CARD_URL, url.into());
+        set_field(&mut map, CARD_COUNTRIES, countries.into());
+        set_field(&mut map, CARD_TOPICS, topics.into());
+        map
+    }
+
+    /// A card's map with the fields that depend on the page (link, chips, html) left empty.
+    fn fixed_card_fields(&self, id: ArticleId) -> tera::value::Map {
+        use tera::Value;
+        let article: &'s Article = &self.site.articles[id];
         let fields: [(&'static str, Value); 12] = [
             ("title", article.title.as_str().into()),
             ("slug", article.slug.as_str().into()),
-            ("url", url.into()),
+            ("url", Value::none()),
             ("date", article.date_display.as_str().into()),
             ("date_iso", article.date_iso.as_str().into()),
             ("dateline", article.dateline.as_deref().into()),
             ("summary", article.summary.as_str().into()),
-            ("countries", countries.into()),
-            ("topics", topics.into()),
+            ("countries", Value::none()),
+            ("topics", Value::none()),
             ("reading_minutes", article.reading_minutes().into()),
             ("draft", article.draft.into()),
-            ("html", html.into()),
+            ("html", Value::none()),
         ];
-        let mut map = Map::with_capacity(fields.len());
+        let mut map = tera::value::Map::with_capacity(fields.len());
         add_fields(&mut map, fields);
-        Value::from(map)
+        map
     }
 
     /// A card as a template value with `html`, rendered as [`Views::card_value`] does; for
@@ -682,5 +757,21 @@ impl<'s> Views<'s> {
             })
             .collect();
         super::map::WorldMap::new(&countries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_mark_is_replaced_everywhere_and_nothing_else_is() {
+        let marked = format!("<a href=\"{ROOT_MARK}x/\">{ROOT_MARK}</a>\u{1}y{ROOT_MARK}");
+        assert_eq!(
+            replace_root_mark(&marked, "../../"),
+            marked.replace(ROOT_MARK, "../../")
+        );
+        assert_eq!(replace_root_mark("no mark", "../"), "no mark");
+        assert_eq!(replace_root_mark("", "../"), "");
     }
 }
