@@ -142,27 +142,36 @@ impl Linker {
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_hyphen = false;
-    for c in text.chars() {
-        let folded = fold_char(c);
-        for c in folded.chars() {
-            if c.is_ascii_alphanumeric() {
-                if pending_hyphen && !slug.is_empty() {
-                    slug.push('-');
-                }
-                pending_hyphen = false;
-                slug.push(c.to_ascii_lowercase());
-            } else if c == '\'' || c == '’' {
-                // "Côte d'Ivoire" -> "cote-divoire", "Women's" -> "womens"
-            } else {
-                pending_hyphen = true;
+    let mut push = |c: char| {
+        if c.is_ascii_alphanumeric() {
+            if pending_hyphen && !slug.is_empty() {
+                slug.push('-');
             }
+            pending_hyphen = false;
+            slug.push(c.to_ascii_lowercase());
+        } else if c == '\'' || c == '’' {
+            // "Côte d'Ivoire" -> "cote-divoire", "Women's" -> "womens"
+        } else {
+            pending_hyphen = true;
+        }
+    };
+    for c in text.chars() {
+        // Every heading of every briefing passes through here: most characters are ASCII, and
+        // need no folding (nor an allocation).
+        match fold_char(c) {
+            Some(folded) => folded.chars().for_each(&mut push),
+            None => push(c),
         }
     }
     slug
 }
 
-/// ASCII folding for the accented Latin letters that occur in place and person names.
-fn fold_char(c: char) -> std::borrow::Cow<'static, str> {
+/// ASCII folding for the accented Latin letters that occur in place and person names, and `&`;
+/// `None` for a character that stands for itself.
+fn fold_char(c: char) -> Option<&'static str> {
+    if c.is_ascii() && c != '&' {
+        return None;
+    }
     let ascii = match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
         'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => "a",
@@ -184,9 +193,9 @@ fn fold_char(c: char) -> std::borrow::Cow<'static, str> {
         'ý' | 'ÿ' | 'Ý' => "y",
         'ž' | 'ź' | 'ż' | 'Ž' => "z",
         '&' => " and ",
-        _ => return std::borrow::Cow::Owned(c.to_string()),
+        _ => return None,
     };
-    std::borrow::Cow::Borrowed(ascii)
+    Some(ascii)
 }
 
 #[cfg(test)]
