@@ -7,7 +7,6 @@
 
 use crate::model::{month_name, ArticleId, Site, TermId};
 use chrono::Datelike;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// How many co-occurring countries and topics a profile lists.
@@ -85,29 +84,28 @@ fn monthly_counts(site: &Site, ids: &[ArticleId]) -> Vec<(i32, u32, usize)> {
     let (Some(&newest), Some(&oldest)) = (site.newest.first(), site.newest.last()) else {
         return Vec::new();
     };
-    let mut counts: HashMap<(i32, u32), usize> = HashMap::new();
+    // Months are counted by their distance from the oldest, in a vector: a subject can have
+    // thousands of briefings, and a hash map cost more than the rest of the profile.
+    let index = |(year, month): (i32, u32)| (year * 12 + month as i32 - 1) as usize;
+    let (first, end) = (month_of(oldest), month_of(newest));
+    let span = index(end).saturating_sub(index(first)) + 1;
+    let mut counts = vec![0usize; span];
     for &id in ids {
-        *counts.entry(month_of(id)).or_default() += 1;
-    }
-    let (mut year, mut month) = month_of(oldest);
-    let end = month_of(newest);
-    let mut months = Vec::new();
-    loop {
-        months.push((
-            year,
-            month,
-            counts.get(&(year, month)).copied().unwrap_or(0),
-        ));
-        if (year, month) >= end {
-            break;
+        if let Some(slot) = index(month_of(id))
+            .checked_sub(index(first))
+            .and_then(|at| counts.get_mut(at))
+        {
+            *slot += 1;
         }
-        (year, month) = if month == 12 {
-            (year + 1, 1)
-        } else {
-            (year, month + 1)
-        };
     }
-    months
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(at, count)| {
+            let months = index(first) + at;
+            ((months / 12) as i32, (months % 12) as u32 + 1, count)
+        })
+        .collect()
 }
 
 /// The terms (by `terms_of` each briefing) most often in `ids`, besides `own`.
@@ -117,13 +115,21 @@ fn co_terms<'s>(
     own: Option<TermId>,
     name: impl Fn(TermId) -> &'s str,
 ) -> Vec<(TermId, usize)> {
-    let mut counts: HashMap<TermId, usize> = HashMap::new();
+    // Counted by term id in a vector (ids are dense), not a hash map.
+    let mut counts: Vec<usize> = Vec::new();
     for &id in ids {
         for &t in terms_of(id).iter().filter(|&&t| Some(t) != own) {
-            *counts.entry(t).or_default() += 1;
+            if t >= counts.len() {
+                counts.resize(t + 1, 0);
+            }
+            counts[t] += 1;
         }
     }
-    let mut ranked: Vec<(TermId, usize)> = counts.into_iter().collect();
+    let mut ranked: Vec<(TermId, usize)> = counts
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, count)| count > 0)
+        .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
     ranked.truncate(CO_TERMS);
     ranked
