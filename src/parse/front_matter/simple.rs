@@ -96,12 +96,7 @@ fn plain_scalar(text: &str) -> Option<Value> {
             | '+'
             | '~'
     );
-    let has_indicator_inside = text.contains(": ")
-        || text.contains(" #")
-        || text.ends_with(':')
-        || text.contains(['\t', '\\'])
-        || text.chars().any(char::is_control);
-    if starts_with_indicator || has_indicator_inside || text != text.trim() {
+    if starts_with_indicator || has_indicator_inside(text) || text != text.trim() {
         return None;
     }
     match text {
@@ -116,6 +111,23 @@ fn plain_scalar(text: &str) -> Option<Value> {
         return None; // numbers (and strings that might be) go to the YAML parser
     }
     Some(Value::String(text.to_string()))
+}
+
+/// Does `text` hold `: `, ` #`, a tab, a backslash or a control character, or end with `:`?
+/// One pass over the bytes: every value of every briefing's front matter is checked.
+fn has_indicator_inside(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let at = |i: usize| bytes.get(i).copied();
+    bytes.last() == Some(&b':')
+        || bytes.iter().enumerate().any(|(i, &b)| match b {
+            b':' => at(i + 1) == Some(b' '),
+            b' ' => at(i + 1) == Some(b'#'),
+            b'\t' | b'\\' | 0x7f => true,
+            // C0 controls, and C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F).
+            0x00..=0x1f => true,
+            0xc2 => at(i + 1).is_some_and(|next| (0x80..=0x9f).contains(&next)),
+            _ => false,
+        })
 }
 
 /// `YYYY-MM-DD`, optionally followed by `T` and a time: text to YAML, never a number.
@@ -134,10 +146,10 @@ fn is_date(text: &str) -> bool {
 
 /// Words some YAML version reads as null, booleans or special numbers.
 fn is_special_word(text: &str) -> bool {
-    matches!(
-        text.to_ascii_lowercase().as_str(),
-        "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "nan" | "inf"
-    )
+    const WORDS: [&str; 11] = [
+        "null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf",
+    ];
+    text.len() <= 5 && WORDS.iter().any(|word| word.eq_ignore_ascii_case(text))
 }
 
 fn is_simple_key(key: &str) -> bool {
@@ -180,6 +192,38 @@ mod tests {
             "null: x\n",
         ] {
             assert_eq!(parse(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_finds_the_indicators_the_string_searches_find() {
+        let by_searches = |text: &str| {
+            text.contains(": ")
+                || text.contains(" #")
+                || text.ends_with(':')
+                || text.contains(['\t', '\\'])
+                || text.chars().any(char::is_control)
+        };
+        for text in [
+            "a: b",
+            "a:b",
+            "a #b",
+            "a#b",
+            "ends:",
+            "tab\there",
+            "back\\slash",
+            "bell\u{7}",
+            "del\u{7f}",
+            "nel\u{85}",
+            "c1\u{9f}",
+            "nbsp\u{a0}",
+            "Â",
+            "é",
+            "plain",
+            "",
+            ":",
+        ] {
+            assert_eq!(has_indicator_inside(text), by_searches(text), "{text:?}");
         }
     }
 
