@@ -52,7 +52,15 @@ impl BriefingDate {
 
     /// "6 April 2021".
     pub fn display(&self) -> String {
-        self.at.format("%-d %B %Y").to_string()
+        // What `format("%-d %B %Y")` gives, without chrono's format parser (every briefing's
+        // date is shown, and a cached one is formatted again on every build).
+        use chrono::Datelike;
+        let day = self.day();
+        match day.year() {
+            year @ 1000..=9999 => format!("{} {} {year}", day.day(), month_name(day.month())),
+            // chrono pads and signs other years its own way.
+            _ => self.at.format("%-d %B %Y").to_string(),
+        }
     }
 
     /// RFC 3339, for feeds, `<time datetime>` and the sitemap.
@@ -260,4 +268,30 @@ pub fn month_name(month: u32) -> &'static str {
         "December",
     ];
     NAMES[(month.clamp(1, 12) - 1) as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_display_as_chrono_formats_them() {
+        for (y, m, d) in [
+            (2021, 4, 6),
+            (1999, 12, 31),
+            (2024, 2, 29),
+            (999, 1, 1),
+            (10000, 5, 5),
+        ] {
+            let date = BriefingDate::from_day(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+            assert_eq!(date.display(), date.at.format("%-d %B %Y").to_string());
+        }
+        assert_eq!(
+            BriefingDate::placeholder().display(),
+            BriefingDate::placeholder()
+                .at
+                .format("%-d %B %Y")
+                .to_string()
+        );
+    }
 }
