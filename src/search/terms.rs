@@ -220,22 +220,8 @@ impl<'v> Tokenizer<'v> {
 
     /// Counts every indexed word of `text`; returns the weight added.
     fn add(&mut self, text: &str, weight: u32) -> u32 {
-        let Tokenizer {
-            vocabulary,
-            stems,
-            words,
-            counts,
-            touched,
-            folded,
-            ..
-        } = self;
         let mut counter = Counter {
-            vocabulary,
-            stems,
-            words,
-            counts,
-            touched,
-            folded,
+            tokenizer: self,
             weight,
             added: 0,
         };
@@ -256,12 +242,7 @@ impl<'v> Tokenizer<'v> {
 
 /// Counts one text's words into a [`Tokenizer`]'s counts, each `weight` times.
 struct Counter<'t, 'v> {
-    vocabulary: &'v Vocabulary,
-    stems: &'t Terms,
-    words: &'t mut WordTable,
-    counts: &'t mut Vec<u32>,
-    touched: &'t mut Vec<TermId>,
-    folded: &'t mut String,
+    tokenizer: &'t mut Tokenizer<'v>,
     weight: u32,
     added: u32,
 }
@@ -269,12 +250,13 @@ struct Counter<'t, 'v> {
 impl Counter<'_, '_> {
     /// The id of a folded word this tokenizer has not met: stemmed, numbered and remembered.
     fn new_word(&mut self, word: &str) -> TermId {
+        let tokenizer = &mut *self.tokenizer;
         let id = if is_indexable(word) {
-            self.vocabulary.intern(&self.stems.term(word))
+            tokenizer.vocabulary.intern(&tokenizer.stems.term(word))
         } else {
             SKIP
         };
-        self.words.insert(word, id);
+        tokenizer.words.insert(word, id);
         id
     }
 
@@ -283,14 +265,17 @@ impl Counter<'_, '_> {
         if id == SKIP {
             return;
         }
+        let Tokenizer {
+            counts, touched, ..
+        } = &mut *self.tokenizer;
         let slot = id as usize;
-        if slot >= self.counts.len() {
-            self.counts.resize(slot + 1024, 0);
+        if slot >= counts.len() {
+            counts.resize(slot + 1024, 0);
         }
-        if self.counts[slot] == 0 {
-            self.touched.push(id);
+        if counts[slot] == 0 {
+            touched.push(id);
         }
-        self.counts[slot] += self.weight;
+        counts[slot] += self.weight;
         self.added += self.weight;
     }
 }
@@ -299,14 +284,14 @@ impl WordSink for Counter<'_, '_> {
     // Every word of every body comes here: inlined into the scanner's loop.
     #[inline(always)]
     fn ascii(&mut self, word: AsciiWord) {
-        let id = match self.words.get_ascii(word) {
+        let id = match self.tokenizer.words.get_ascii(word) {
             Some(id) => id,
             None => {
-                let mut folded = std::mem::take(self.folded);
+                let mut folded = std::mem::take(&mut self.tokenizer.folded);
                 folded.clear();
                 word.fold_into(&mut folded);
                 let id = self.new_word(&folded);
-                *self.folded = folded;
+                self.tokenizer.folded = folded;
                 id
             }
         };
@@ -314,7 +299,7 @@ impl WordSink for Counter<'_, '_> {
     }
 
     fn folded(&mut self, word: &str, _: WordKind) {
-        let id = match self.words.get(word) {
+        let id = match self.tokenizer.words.get(word) {
             Some(id) => id,
             None => self.new_word(word),
         };
