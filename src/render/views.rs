@@ -484,7 +484,13 @@ impl<'s> Views<'s> {
         cache: &CardCache,
         depth: usize,
     ) -> tera::Value {
-        let mut map = self.card_map(id, cache, depth);
+        // Deeper pages than the cached depths get their chips afresh: the slot after the
+        // depths' is the marked links'.
+        let chip_slot = match depth < CACHED_DEPTHS {
+            true => depth,
+            false => usize::MAX,
+        };
+        let mut map = self.card_map(id, cache, chip_slot);
         set_field(&mut map, CARD_HTML, html.into());
         tera::Value::from(map)
     }
