@@ -309,6 +309,15 @@ fn add_fields<const N: usize>(
     map.extend(fields.map(|(key, value)| (tera::value::Key::Str(key), value)));
 }
 
+/// The chip slot for a page at `depth`. Pages deeper than the cached depths get their chips
+/// afresh: the slot after the depths' is the marked links'.
+fn chip_slot(depth: usize) -> usize {
+    match depth < CACHED_DEPTHS {
+        true => depth,
+        false => usize::MAX,
+    }
+}
+
 /// Sets the value of the map's field at `index`.
 fn set_field(map: &mut tera::value::Map, index: usize, value: tera::Value) {
     if let Some((_, slot)) = map.get_index_mut(index) {
@@ -451,11 +460,6 @@ impl<'s> Views<'s> {
         }
     }
 
-    /// Cards for a slice of ids.
-    pub fn cards(&self, ids: &[ArticleId]) -> Vec<Card<'s>> {
-        ids.iter().map(|&id| self.card(id)).collect()
-    }
-
     /// A card as a template value with its `html`, built once per depth when the page shares
     /// a cache (pages with absolute links get the card's fields only).
     pub fn card_value(&self, id: ArticleId) -> tera::TeraResult<tera::Value> {
@@ -484,13 +488,7 @@ impl<'s> Views<'s> {
         cache: &CardCache,
         depth: usize,
     ) -> tera::Value {
-        // Deeper pages than the cached depths get their chips afresh: the slot after the
-        // depths' is the marked links'.
-        let chip_slot = match depth < CACHED_DEPTHS {
-            true => depth,
-            false => usize::MAX,
-        };
-        let mut map = self.card_map(id, cache, chip_slot);
+        let mut map = self.card_map(id, cache, chip_slot(depth));
         set_field(&mut map, CARD_HTML, html.into());
         tera::Value::from(map)
     }
@@ -577,19 +575,17 @@ impl<'s> Views<'s> {
     }
 
     /// `page` on a briefing page: what serialising [`Views::article`] gives, built from the
-    /// card value the page's depth already holds (related lists show the same card), so the
-    /// card's fields and chips are not serialised again for every briefing page.
+    /// card's shared fields and the chips the page's depth already holds (related lists show
+    /// the same card), so they are not serialised again for every briefing page.
     pub fn article_value(&self, id: ArticleId, content: &str) -> tera::TeraResult<tera::Value> {
-        use tera::value::Key;
         use tera::Value;
-        if self.cards.is_none() {
+        let Some((cache, depth)) = self.cards else {
             return Ok(Value::from_serializable(&self.article(id, content)));
-        }
+        };
         let article: &'s Article = &self.site.articles[id];
-        let card = self.card_value(id)?;
-        let mut map = card.as_map().cloned().unwrap_or_default();
+        let mut map = self.card_map(id, cache, chip_slot(depth));
         // The card's own HTML is for lists; a briefing page has its body instead.
-        map.shift_remove(&Key::Str("html"));
+        map.truncate(CARD_HTML);
         let fields: [(&'static str, Value); 5] = [
             ("content", content.into()),
             ("word_count", article.word_count.into()),
