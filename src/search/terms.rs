@@ -19,7 +19,6 @@ use super::tokenize::{for_each_raw_word, is_indexable, AsciiWord, Terms, WordKin
 use super::words::WordTable;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::sync::{Arc, Mutex};
 
 /// A term's number in a [`Vocabulary`].
@@ -307,68 +306,9 @@ impl WordSink for Counter<'_, '_> {
     }
 }
 
-/// A fast hash for short words (the multiply-rotate hash of rustc's FxHasher, eight bytes at a
-/// time). Not resistant to chosen collisions, which only a hostile archive could aim at, and
-/// then only slows its own build; the map it serves is private to one tokenizer.
-#[derive(Default)]
-pub struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.mix(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
-        }
-        // The last bytes, gathered one by one: a variable-length copy would call memcpy.
-        let rest = chunks.remainder();
-        let tail = rest
-            .iter()
-            .rev()
-            .fold(0u64, |tail, &byte| tail << 8 | u64::from(byte));
-        self.mix(tail ^ (rest.len() as u64) << 59);
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.mix(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        // The high bits are the well-mixed ones; hashbrown takes its tag from the top seven.
-        self.0.rotate_left(20)
-    }
-}
-
-impl WordHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(0xf135_7aea_2e62_a9c5);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn word_hashes_differ_for_words_that_differ_only_late_or_in_length() {
-        let hash = |w: &str| {
-            std::hash::BuildHasher::hash_one(
-                &std::hash::BuildHasherDefault::<WordHasher>::default(),
-                w,
-            )
-        };
-        let words = [
-            "a",
-            "ab",
-            "abcdefgh",
-            "abcdefghi",
-            "abcdefgj",
-            "",
-            "\0",
-            "\0\0",
-        ];
-        let hashes: std::collections::HashSet<u64> = words.iter().map(|w| hash(w)).collect();
-        assert_eq!(hashes.len(), words.len());
-    }
 
     #[test]
     fn doc_terms_round_trip_and_saturate() {

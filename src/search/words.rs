@@ -7,10 +7,9 @@
 //! one hash of those words and, in the usual case, one slot read and four comparisons. Longer
 //! words go to an ordinary map.
 
-use super::terms::{TermId, WordHasher};
+use super::terms::TermId;
 use super::tokenize::AsciiWord;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 /// Longest word kept inline, in bytes; the 32nd byte of a key holds the length.
 const INLINE: usize = 31;
@@ -31,7 +30,8 @@ pub struct WordTable {
     /// Power-of-two many slots, at most half full; probed linearly.
     slots: Vec<Slot>,
     used: usize,
-    long: HashMap<String, TermId, BuildHasherDefault<WordHasher>>,
+    /// Words longer than [`INLINE`] bytes: rare enough for an ordinary map.
+    long: HashMap<String, TermId>,
 }
 
 impl WordTable {
