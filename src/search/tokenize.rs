@@ -167,48 +167,187 @@ pub fn for_each_word(text: &str, f: impl FnMut(&str, WordKind)) {
 
 /// The words of [`for_each_word`], with lone ASCII words handed over as they stand, unfolded.
 ///
-/// Every word of every body passes through here. A lone run of ASCII letters and digits (one
-/// ended by a space or punctuation that does not join a compound) is found with a table lookup
-/// a byte and handed over without copying; anything else (a compound, a letter outside ASCII)
-/// is taken from its first character by [`scan_compound`], which works a character at a time.
+/// Every word of every body passes through here. The text is read 64 bytes at a time as bit
+/// masks ([`Block`]): where words may start, where ASCII letters and digits run, and where a
+/// byte could carry a word on (`-`, `.`, a byte outside ASCII). A lone run of ASCII letters and
+/// digits is then found with two bit scans and handed over without copying; anything else (a
+/// compound, a letter outside ASCII) is taken from its first character by [`scan_compound`],
+/// which works a character at a time.
 pub fn for_each_raw_word(text: &str, sink: &mut impl WordSink) {
     let bytes = text.as_bytes();
     let (mut part, mut joined) = (String::new(), String::new());
     let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        match BYTE_CLASS[usize::from(byte)] {
-            // Between words no separator can join a compound: that needs a word just before.
-            SEPARATOR | LINK => at += 1,
-            LETTER_OR_DIGIT => {
-                let start = at;
-                at += 1;
-                while bytes
-                    .get(at)
-                    .is_some_and(|&b| BYTE_CLASS[usize::from(b)] == LETTER_OR_DIGIT)
-                {
-                    at += 1;
-                }
-                if ends_a_word(text, at) {
-                    let len = at - start;
-                    sink.ascii(AsciiWord {
-                        text: bytes,
-                        start,
-                        len,
-                    });
-                } else {
-                    at = scan_compound(text, start, &mut part, &mut joined, sink);
-                }
+    while at < bytes.len() {
+        let base = at;
+        let block = Block::at(bytes, base);
+        // Words whose first byte is in this block; `at` may run past its end.
+        while at - base < BLOCK {
+            let Some(start) = block.next_start(at - base).map(|bit| base + bit) else {
+                at = base + BLOCK;
+                break;
+            };
+            if block.is_not_ascii(start - base) {
+                let c = text[start..]
+                    .chars()
+                    .next()
+                    .expect("a character starts here");
+                at = match is_word_char(c) {
+                    true => scan_compound(text, start, &mut part, &mut joined, sink),
+                    false => start + c.len_utf8(),
+                };
+                continue;
             }
-            _ => {
-                let c = text[at..].chars().next().expect("a character starts here");
-                if is_word_char(c) {
-                    at = scan_compound(text, at, &mut part, &mut joined, sink);
-                } else {
-                    at += c.len_utf8();
-                }
+            let end = match block.run_end(start - base) {
+                Some(bit) => base + bit,
+                // The run goes on into the next block.
+                None => base + BLOCK + count_letters_and_digits(&bytes[base + BLOCK..]),
+            };
+            // Most words end at a plain separator; only `-`, `.` and bytes outside ASCII need a
+            // closer look.
+            let plain_end = end - base < BLOCK && !block.may_continue(end - base);
+            if plain_end || ends_a_word(text, end) {
+                sink.ascii(AsciiWord {
+                    text: bytes,
+                    start,
+                    len: end - start,
+                });
+                at = end;
+            } else {
+                at = scan_compound(text, start, &mut part, &mut joined, sink);
             }
         }
     }
+}
+
+/// Bytes a [`Block`] covers.
+const BLOCK: usize = 64;
+
+/// Up to 64 bytes of text as bit masks, bit `i` for byte `i` (bytes past the text's end read as
+/// separators).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Block {
+    /// ASCII letters and digits.
+    letters: u64,
+    /// Bytes outside ASCII.
+    not_ascii: u64,
+    /// `-` and `.`.
+    links: u64,
+}
+
+impl Block {
+    /// The block of `bytes` from `at`.
+    #[inline]
+    fn at(bytes: &[u8], at: usize) -> Block {
+        match bytes.get(at..at + BLOCK) {
+            Some(window) => Block::of(window.try_into().expect("64 bytes")),
+            None => {
+                let mut padded = [0u8; BLOCK];
+                let rest = &bytes[at..];
+                padded[..rest.len()].copy_from_slice(rest);
+                Block::of(&padded)
+            }
+        }
+    }
+
+    /// The first bit at or after `bit` where a word may start (a letter, digit or byte outside
+    /// ASCII).
+    #[inline]
+    fn next_start(&self, bit: usize) -> Option<usize> {
+        let starts = (self.letters | self.not_ascii) & (u64::MAX << bit);
+        (starts != 0).then(|| starts.trailing_zeros() as usize)
+    }
+
+    /// The first bit after `bit` that is not an ASCII letter or digit, if the block has one.
+    #[inline]
+    fn run_end(&self, bit: usize) -> Option<usize> {
+        let others = !self.letters & (u64::MAX << bit);
+        (others != 0).then(|| others.trailing_zeros() as usize)
+    }
+
+    #[inline]
+    fn is_not_ascii(&self, bit: usize) -> bool {
+        self.not_ascii >> bit & 1 == 1
+    }
+
+    /// Could the byte at `bit` carry a word on (a `-`, `.` or byte outside ASCII)?
+    #[inline]
+    fn may_continue(&self, bit: usize) -> bool {
+        (self.links | self.not_ascii) >> bit & 1 == 1
+    }
+
+    /// The masks of 64 bytes, sixteen at a time with SSE2 (every x86-64 processor has it).
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn of(bytes: &[u8; BLOCK]) -> Block {
+        use std::arch::x86_64::*;
+        let mut block = Block {
+            letters: 0,
+            not_ascii: 0,
+            links: 0,
+        };
+        for (i, chunk) in bytes.chunks_exact(16).enumerate() {
+            // SAFETY: SSE2 is part of x86-64; the load reads the chunk's 16 bytes, unaligned.
+            let (letters, not_ascii, links) = unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast());
+                let byte = |b: u8| _mm_set1_epi8(b as i8);
+                // `x in lo..lo + n` as one signed comparison: shift `lo` to -128 first.
+                let in_range = |x, lo: u8, n: u8| {
+                    let shifted = _mm_add_epi8(x, byte(0x80u8.wrapping_sub(lo)));
+                    _mm_cmplt_epi8(shifted, byte(0x80u8.wrapping_add(n)))
+                };
+                // Setting bit 5 lowercases ASCII letters and sends no other byte to a..z.
+                let lower = _mm_or_si128(v, byte(0x20));
+                let letters = _mm_or_si128(in_range(lower, b'a', 26), in_range(v, b'0', 10));
+                let links =
+                    _mm_or_si128(_mm_cmpeq_epi8(v, byte(b'-')), _mm_cmpeq_epi8(v, byte(b'.')));
+                (
+                    _mm_movemask_epi8(letters),
+                    _mm_movemask_epi8(v),
+                    _mm_movemask_epi8(links),
+                )
+            };
+            // Each mask is 16 bits wide.
+            let shift = i * 16;
+            block.letters |= u64::from(letters as u16) << shift;
+            block.not_ascii |= u64::from(not_ascii as u16) << shift;
+            block.links |= u64::from(links as u16) << shift;
+        }
+        block
+    }
+
+    /// The masks of 64 bytes, a byte at a time.
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(bytes: &[u8; BLOCK]) -> Block {
+        Block::of_bytes(bytes)
+    }
+
+    /// The masks from the byte classes one by one: what [`Block::of`] must agree with.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    fn of_bytes(bytes: &[u8; BLOCK]) -> Block {
+        let mut block = Block {
+            letters: 0,
+            not_ascii: 0,
+            links: 0,
+        };
+        for (i, &byte) in bytes.iter().enumerate() {
+            let mask = match BYTE_CLASS[usize::from(byte)] {
+                LETTER_OR_DIGIT => &mut block.letters,
+                NOT_ASCII => &mut block.not_ascii,
+                LINK => &mut block.links,
+                _ => continue,
+            };
+            *mask |= 1 << i;
+        }
+        block
+    }
+}
+
+/// How many ASCII letters and digits `bytes` starts with.
+fn count_letters_and_digits(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| BYTE_CLASS[usize::from(b)] != LETTER_OR_DIGIT)
+        .unwrap_or(bytes.len())
 }
 
 /// Does a word that runs up to `at` end there, on its own? Yes at the end of the text or before
@@ -391,11 +530,19 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_byte_scanner_finds_the_words_a_char_scanner_finds(
-            text in "([a-zA-Z0-9 .,;'-]|[ÀÉçøßİ’—ŁΔж中]|-[ÉΔ]|\\.[0-9é]){0,40}"
+            text in "([a-zA-Z0-9 .,;'-]|[a-z]{8,70}|[ÀÉçøßİ’—ŁΔж中]|-[ÉΔ]|\\.[0-9é]){0,120}"
         ) {
             let mut fast = Vec::new();
             for_each_word(&text, |w, k| fast.push((w.to_string(), k)));
             proptest::prop_assert_eq!(fast, words_by_chars(&text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn block_masks_match_the_byte_classes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 64)) {
+            let bytes: [u8; BLOCK] = bytes.try_into().unwrap();
+            proptest::prop_assert_eq!(Block::of(&bytes), Block::of_bytes(&bytes));
         }
     }
 
