@@ -40,7 +40,7 @@ pub struct SourceEntry {
 impl SourceEntry {
     /// Reads and normalises the file.
     pub fn read(&self) -> Result<SourceFile, Diagnostic> {
-        let bytes = std::fs::read(&self.path)
+        let bytes = read_sized(&self.path, self.stamp.size)
             .map_err(|e| Diagnostic::error(&self.path, format!("cannot read: {e}")))?;
         let text = decode_utf8(&self.path, bytes)?;
         Ok(SourceFile {
@@ -49,6 +49,39 @@ impl SourceEntry {
             text: normalise(text),
         })
     }
+}
+
+/// Reads a whole file whose size the walk saw, in one `read` when it has not changed since.
+///
+/// `std::fs::read` asks the file's size again and reads until a read returns nothing: two calls
+/// more per briefing than needed. A read into room for one byte more than the expected size
+/// that comes back short has met the end of a regular file; a file that grew meanwhile fills
+/// the room and the rest is read as usual.
+fn read_sized(path: &Path, expected: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{ErrorKind, Read};
+    let mut file = std::fs::File::open(path)?;
+    let room = usize::try_from(expected).unwrap_or(0).saturating_add(1);
+    let mut bytes = vec![0; room];
+    let mut filled = 0;
+    loop {
+        match file.read(&mut bytes[filled..]) {
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+            Ok(0) => break,
+            Ok(n) => filled += n,
+        }
+        // The expected size, with room to spare: the end. (Another read would return nothing.)
+        if filled as u64 == expected {
+            break;
+        }
+        if filled == room {
+            // It grew: read the rest.
+            file.read_to_end(&mut bytes)?;
+            return Ok(bytes);
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
 }
 
 /// What the load stage found.
@@ -284,6 +317,25 @@ pub fn avoid_huge_pages() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_reads_whole_whatever_size_the_walk_saw() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.md");
+        let text = "x".repeat(5000);
+        std::fs::write(&path, &text).unwrap();
+        // As seen, grown since (seen smaller), shrunk since (seen larger), and empty.
+        for seen in [5000, 0, 1, 4999, 5001, 90_000] {
+            assert_eq!(
+                read_sized(&path, seen).unwrap(),
+                text.as_bytes(),
+                "seen {seen}"
+            );
+        }
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(read_sized(&path, 0).unwrap(), b"");
+        assert_eq!(read_sized(&path, 10).unwrap(), b"");
+    }
 
     fn relatives(loaded: &Loaded) -> Vec<(String, u64)> {
         loaded
