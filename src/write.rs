@@ -393,15 +393,14 @@ impl NewFiles {
         let path = || self.root.join(relative);
         let mut file = match self.create(relative) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                std::fs::remove_file(path())
-                    .map_err(|e| Error::io("cannot replace", &path(), e))?;
+                std::fs::remove_file(path()).map_err(|e| Error::io("cannot replace", path(), e))?;
                 self.create(relative)
             }
             created => created,
         }
-        .map_err(|e| Error::io("cannot write", &path(), e))?;
+        .map_err(|e| Error::io("cannot write", path(), e))?;
         std::io::Write::write_all(&mut file, bytes)
-            .map_err(|e| Error::io("cannot write", &path(), e))
+            .map_err(|e| Error::io("cannot write", path(), e))
     }
 
     /// Makes `folder` (relative) and its parents, unless it is known to exist.
@@ -416,7 +415,7 @@ impl NewFiles {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 crate::fs::create_dir_all(&self.root.join(folder))
             }
-            made => made.map_err(|e| Error::io("cannot create folder", &self.root.join(folder), e)),
+            made => made.map_err(|e| Error::io("cannot create folder", self.root.join(folder), e)),
         };
         made?;
         self.folders
