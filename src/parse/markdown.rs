@@ -258,13 +258,9 @@ impl<'a> Adapter<'_, 'a> {
     }
 
     fn note_text(&mut self, text: &str) {
-        for byte in text.bytes() {
-            let space = byte.is_ascii_whitespace();
-            if !space && !self.in_word {
-                self.result.word_count += 1;
-            }
-            self.in_word = !space;
-        }
+        let (words, in_word) = count_words(text.as_bytes(), self.in_word);
+        self.result.word_count += words;
+        self.in_word = in_word;
         if self.paragraph == ParagraphState::Inside {
             self.result.first_paragraph.push_str(text);
         }
@@ -411,8 +407,93 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 
+/// Counts the words that start in `text` (a word is a run of bytes that are not ASCII
+/// whitespace), given whether one was running before it; returns the count and whether one
+/// runs at its end. Every byte of every body passes through here, 64 at a time as a bit mask.
+fn count_words(text: &[u8], mut in_word: bool) -> (usize, bool) {
+    let mut count = 0;
+    for chunk in text.chunks(64) {
+        let words = !whitespace_mask(chunk) & (u64::MAX >> (64 - chunk.len()));
+        // A word starts where a byte of one follows a space (or the text before it).
+        let before = words << 1 | u64::from(in_word);
+        count += (words & !before).count_ones() as usize;
+        in_word = words >> (chunk.len() - 1) & 1 == 1;
+    }
+    (count, in_word)
+}
+
+/// Bit `i` set when byte `i` of `chunk` (at most 64 bytes) is ASCII whitespace, as
+/// `u8::is_ascii_whitespace` has it; bits past the chunk's end are set too.
+#[cfg(target_arch = "x86_64")]
+fn whitespace_mask(chunk: &[u8]) -> u64 {
+    use std::arch::x86_64::*;
+    let mut padded = [b' '; 64];
+    padded[..chunk.len()].copy_from_slice(chunk);
+    let mut mask = 0;
+    for (i, sixteen) in padded.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of x86-64; the load reads the sixteen bytes, unaligned.
+        let bits = unsafe {
+            let v = _mm_loadu_si128(sixteen.as_ptr().cast());
+            let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+            let tab_newline = _mm_or_si128(is(b'\t'), is(b'\n'));
+            let feed_return = _mm_or_si128(is(b'\x0c'), is(b'\r'));
+            let space = _mm_or_si128(is(b' '), _mm_or_si128(tab_newline, feed_return));
+            _mm_movemask_epi8(space) as u16
+        };
+        mask |= u64::from(bits) << (i * 16);
+    }
+    mask
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn whitespace_mask(chunk: &[u8]) -> u64 {
+    whitespace_mask_bytes(chunk)
+}
+
+/// [`whitespace_mask`] a byte at a time: what it must agree with.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn whitespace_mask_bytes(chunk: &[u8]) -> u64 {
+    let mut mask = u64::MAX;
+    for (i, byte) in chunk.iter().enumerate() {
+        if !byte.is_ascii_whitespace() {
+            mask &= !(1 << i);
+        }
+    }
+    mask
+}
+
 #[cfg(test)]
 mod tests {
+
+    /// Words counted a byte at a time: the definition [`count_words`] must agree with.
+    fn count_words_by_bytes(text: &[u8], mut in_word: bool) -> (usize, bool) {
+        let mut count = 0;
+        for byte in text {
+            let space = byte.is_ascii_whitespace();
+            if !space && !in_word {
+                count += 1;
+            }
+            in_word = !space;
+        }
+        (count, in_word)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_counted_as_a_byte_at_a_time_would(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"ab \t\n\x0b\x0c\r\xc3\xa9.".to_vec()),
+                0..300,
+            ),
+            in_word: bool,
+        ) {
+            proptest::prop_assert_eq!(count_words(&text, in_word), count_words_by_bytes(&text, in_word));
+            for chunk in text.chunks(64) {
+                proptest::prop_assert_eq!(whitespace_mask(chunk), whitespace_mask_bytes(chunk));
+            }
+        }
+    }
+
     use super::*;
 
     fn keep(_: &str) -> LinkTarget {
