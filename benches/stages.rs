@@ -70,6 +70,7 @@ fn bench_render_page(c: &mut Criterion) {
     let options = RenderOptions {
         link_style: LinkStyle::Explicit,
         search_index: true,
+        ends_process: false,
     };
     let renderer = Renderer::new(&site, &tera, &sources, options);
     let mut group = c.benchmark_group("render_page");

@@ -97,6 +97,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let render_options = render::RenderOptions {
         link_style: basics.link_style,
         search_index: true,
+        ends_process: false,
     };
     let renderer = Renderer::new(&site, &theme.tera, &theme.sources, render_options);
     let pages = read_pages(&site, &renderer)?;

@@ -168,6 +168,7 @@ fn run_build(args: BuildArgs) -> Result<(), Error> {
         base_url: args.base_url,
         drafts: args.drafts,
         no_cache: args.no_cache,
+        ends_process: true,
         on_wait: Some(|out| {
             eprintln!(
                 "waiting for another build into {} to finish",

@@ -162,6 +162,7 @@ impl Session {
             options: render::RenderOptions {
                 link_style: basics.link_style,
                 search_index: false,
+                ends_process: false,
             },
             site: &indexed.site,
             plan: &plan,
