@@ -133,9 +133,16 @@ pub fn parse_all(
         .filter(|h| matches!(h.kind, HeadKind::Fresh { .. }))
         .count();
     parsed.diagnostics.extend(duplicate_slugs(&good));
-    let (good, drafts): (Vec<Head>, Vec<Head>) = good
-        .into_iter()
-        .partition(|head| options.drafts || !head.draft);
+    // Sized up front: growing a vector of ten thousand heads a doubling at a time copies
+    // them again and again into memory the kernel must first map.
+    let (mut kept, mut drafts) = (Vec::with_capacity(good.len()), Vec::new());
+    for head in good {
+        match options.drafts || !head.draft {
+            true => kept.push(head),
+            false => drafts.push(head),
+        }
+    }
+    let good = kept;
     // Drafts left out are remembered too, so the next build need not read them; a draft the
     // cache stood in for shows its warnings again.
     for draft in &drafts {
@@ -172,6 +179,8 @@ pub fn parse_all(
         })
         .collect();
     drop(tokenizers);
+    parsed.briefings.reserve(bodies.len());
+    parsed.records.reserve(bodies.len());
     for mut body in bodies.into_iter().flatten() {
         parsed.diagnostics.extend(body.diagnostics);
         body.record.countries = body
