@@ -11,7 +11,7 @@
 
 use super::profile::{Profile, Subject};
 use super::{Feed, Page};
-use crate::cache::hash_of;
+use crate::cache::{hash_of, StableHasher};
 use crate::model::{ArticleId, Site, Term, TermId};
 use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
@@ -57,7 +57,7 @@ impl Fingerprints {
     /// The page's fingerprint, or `None` for pages that are always rendered.
     pub fn page(&self, site: &Site, page: &Page) -> Option<u64> {
         let per = site.config.paginate;
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = StableHasher::new();
         (self.global, page.output_path(site)).hash(&mut h);
         match *page {
             Page::Home(n) => self.list(&mut h, &site.newest, n, per),
@@ -113,7 +113,7 @@ impl Fingerprints {
 
     /// A feed's fingerprint.
     pub fn feed(&self, site: &Site, feed: Feed, path: &str, entries: &[ArticleId]) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = StableHasher::new();
         (self.global, path).hash(&mut h);
         match feed {
             Feed::All => {}
@@ -139,7 +139,7 @@ impl Fingerprints {
 /// What a card shows: title, date, dateline, summary, chips, reading time, draft flag.
 fn card(site: &Site, id: ArticleId) -> u64 {
     let a = &site.articles[id];
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = StableHasher::new();
     (&a.title, &a.slug, &a.date_iso, &a.dateline, &a.summary).hash(&mut h);
     (a.reading_minutes(), a.draft).hash(&mut h);
     for &t in &a.countries {
