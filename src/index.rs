@@ -45,12 +45,15 @@ pub fn build_site(
     let times: Vec<i64> = articles.iter().map(|a| a.date.at.timestamp()).collect();
     let related: Vec<Vec<ArticleId>> = (0..articles.len())
         .into_par_iter()
-        .map(|id| related_to(id, &articles[id], &times, &countries, &topics))
+        .map_init(
+            || Tally::new(articles.len()),
+            |tally, id| related_to(id, &articles[id], &times, (&countries, &topics), tally),
+        )
         .collect();
     for (article, related) in articles.iter_mut().zip(related) {
         article.related = related;
     }
-    let regions = regions(&countries);
+    let regions = regions(&countries, articles.len());
     let years = archive(&articles);
     let site = Site {
         config,
@@ -222,67 +225,104 @@ fn related_to(
     id: ArticleId,
     article: &Article,
     times: &[i64],
-    countries: &[Term],
-    topics: &[Term],
+    (countries, topics): (&[Term], &[Term]),
+    tally: &mut Tally,
 ) -> Vec<ArticleId> {
     let term_lists = article
         .countries
         .iter()
         .map(|&t| &countries[t].articles)
         .chain(article.topics.iter().map(|&t| &topics[t].articles));
-    // Each list's window is sorted (lists hold ids ascending), so merging them one by one
-    // gives every candidate in order, a briefing once per list it shares: no sort needed
-    // (sorting the candidates was a sixth of a rebuild's instructions at 10,000 briefings).
-    let mut candidates: Vec<ArticleId> = Vec::with_capacity(256);
-    let mut merged: Vec<ArticleId> = Vec::with_capacity(256);
+    tally.start(id);
     for list in term_lists {
         let position = list.binary_search(&id).unwrap_or_else(|p| p);
         let start = position.saturating_sub(RELATED_WINDOW);
         let end = (position + RELATED_WINDOW + 1).min(list.len());
-        let window = list[start..end]
+        list[start..end]
             .iter()
-            .copied()
-            .filter(|&other| other != id);
-        merge_sorted(&candidates, window, &mut merged);
-        std::mem::swap(&mut candidates, &mut merged);
+            .filter(|&&other| other != id)
+            .for_each(|&other| tally.count(other));
     }
-    let when = times[id];
-    // (shared terms, distance in seconds, id), best first after sorting.
-    let mut ranked: Vec<(std::cmp::Reverse<usize>, i64, ArticleId)> = candidates
-        .chunk_by(|a, b| a == b)
-        .map(|run| {
-            let other = run[0];
-            let distance = (times[other] - when).abs();
-            (std::cmp::Reverse(run.len()), distance, other)
-        })
-        .collect();
-    if ranked.len() > RELATED_LIMIT {
-        ranked.select_nth_unstable(RELATED_LIMIT);
-        ranked.truncate(RELATED_LIMIT);
-    }
-    ranked.sort_unstable();
-    // Not `into_iter().map().collect()`: that reuses `ranked`'s allocation in place and keeps
-    // its capacity, every candidate's worth (at 100,000 briefings, over half a gigabyte).
-    let mut related = Vec::with_capacity(ranked.len());
-    related.extend(ranked.iter().map(|&(_, _, other)| other));
-    related
+    most_related(tally.counted(), times[id], times)
 }
 
-/// `a` and `b`, both ascending, merged into `out` (cleared first), ascending.
-fn merge_sorted(a: &[ArticleId], b: impl Iterator<Item = ArticleId>, out: &mut Vec<ArticleId>) {
-    out.clear();
-    let mut a = a.iter().copied().peekable();
-    for item in b {
-        while let Some(smaller) = a.next_if(|&x| x <= item) {
-            out.push(smaller);
+/// One thread's scratch for [`related_to`]: in how many of an article's term lists each
+/// candidate was found. Counts live in arrays over every article id, so counting is one array
+/// step (merging the lists' windows cost a fifth of a rebuild with nothing changed), and they
+/// are never cleared: a count is current only while its stamp is the article's.
+struct Tally {
+    /// Per article id: one more than the id of the article whose candidates it counts.
+    stamp: Vec<u32>,
+    /// Per article id: its count for that article.
+    shared: Vec<u32>,
+    /// The current article's candidates, each once.
+    found: Vec<ArticleId>,
+    /// The stamp of the current article.
+    mark: u32,
+}
+
+impl Tally {
+    fn new(articles: usize) -> Self {
+        Tally {
+            stamp: vec![0; articles],
+            shared: vec![0; articles],
+            found: Vec::with_capacity(256),
+            mark: 0,
         }
-        out.push(item);
     }
-    out.extend(a);
+
+    /// Starts counting for article `id`.
+    fn start(&mut self, id: ArticleId) {
+        self.found.clear();
+        self.mark = id as u32 + 1;
+    }
+
+    fn count(&mut self, other: ArticleId) {
+        if self.stamp[other] != self.mark {
+            self.stamp[other] = self.mark;
+            self.shared[other] = 0;
+            self.found.push(other);
+        }
+        self.shared[other] += 1;
+    }
+
+    /// The candidates with their counts.
+    fn counted(&self) -> impl Iterator<Item = (ArticleId, usize)> + '_ {
+        self.found
+            .iter()
+            .map(|&other| (other, self.shared[other] as usize))
+    }
+}
+
+/// The best [`RELATED_LIMIT`] of `candidates` (each once, with how many terms it shares), best
+/// first: most shared terms, then nearest in time to `when`, then lowest id.
+fn most_related(
+    candidates: impl Iterator<Item = (ArticleId, usize)>,
+    when: i64,
+    times: &[i64],
+) -> Vec<ArticleId> {
+    // (shared terms, distance in seconds, id) of the best so far, best first. Most candidates
+    // lose to the last of them at once.
+    let mut best: Vec<(std::cmp::Reverse<usize>, i64, ArticleId)> =
+        Vec::with_capacity(RELATED_LIMIT + 1);
+    for (other, shared) in candidates {
+        let key = (
+            std::cmp::Reverse(shared),
+            (times[other] - when).abs(),
+            other,
+        );
+        if best.len() == RELATED_LIMIT && best.last().is_some_and(|last| key >= *last) {
+            continue;
+        }
+        let at = best.partition_point(|kept| *kept < key);
+        best.insert(at, key);
+        best.truncate(RELATED_LIMIT);
+    }
+    best.iter().map(|&(_, _, other)| other).collect()
 }
 
 /// Regions and subregions of the countries that have briefings.
-fn regions(countries: &[Term]) -> Vec<Region> {
+fn regions(countries: &[Term], article_count: usize) -> Vec<Region> {
     let mut groups: BTreeMap<(u8, String), (Option<String>, Vec<TermId>)> = BTreeMap::new();
     for (term_id, term) in countries.iter().enumerate() {
         let Some(country) = &term.country else {
@@ -302,12 +342,16 @@ fn regions(countries: &[Term]) -> Vec<Region> {
     groups
         .into_iter()
         .map(|((_, name), (parent, members))| {
-            let mut articles: Vec<ArticleId> = members
-                .iter()
-                .flat_map(|&t| countries[t].articles.iter().copied())
-                .collect();
-            articles.sort_unstable();
-            articles.dedup();
+            // Marked, then read in order: the union of the members' (ascending) lists without
+            // sorting tens of thousands of ids for a continent.
+            let mut member = vec![false; article_count];
+            for &t in &members {
+                countries[t]
+                    .articles
+                    .iter()
+                    .for_each(|&id| member[id] = true);
+            }
+            let articles: Vec<ArticleId> = (0..article_count).filter(|&id| member[id]).collect();
             Region {
                 slug: slugify(&name),
                 name,
@@ -349,18 +393,45 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn merging_sorted_windows_gives_what_sorting_them_gives(
-            mut windows in proptest::collection::vec(proptest::collection::vec(0usize..60, 0..12), 0..6)
+        fn the_most_related_are_the_best_of_all_candidates_sorted(
+            mut candidates in proptest::collection::vec(0usize..40, 0..200),
+            times in proptest::collection::vec(0i64..1_000, 40),
+            when in 0i64..1_000,
         ) {
-            let (mut merged, mut out) = (Vec::new(), Vec::new());
-            for window in &mut windows {
-                window.sort();
-                merge_sorted(&merged, window.iter().copied(), &mut out);
-                std::mem::swap(&mut merged, &mut out);
+            candidates.sort_unstable();
+            let mut all: Vec<(std::cmp::Reverse<usize>, i64, ArticleId)> = candidates
+                .chunk_by(|a, b| a == b)
+                .map(|run| (std::cmp::Reverse(run.len()), (times[run[0]] - when).abs(), run[0]))
+                .collect();
+            all.sort_unstable();
+            let expected: Vec<ArticleId> =
+                all.iter().take(RELATED_LIMIT).map(|&(_, _, id)| id).collect();
+            let counted = candidates.chunk_by(|a, b| a == b).map(|run| (run[0], run.len()));
+            proptest::prop_assert_eq!(most_related(counted, when, &times), expected);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_tally_counts_each_candidate_once_per_window(
+            articles in proptest::collection::vec(
+                proptest::collection::vec(proptest::collection::vec(0usize..60, 0..12), 0..6),
+                1..4,
+            )
+        ) {
+            // One tally for several articles in turn, as a thread uses it.
+            let mut tally = Tally::new(60);
+            for (id, windows) in articles.iter().enumerate() {
+                tally.start(id);
+                windows.iter().flatten().for_each(|&other| tally.count(other));
+                let mut counted: Vec<(ArticleId, usize)> = tally.counted().collect();
+                counted.sort();
+                let mut all: Vec<usize> = windows.concat();
+                all.sort();
+                let expected: Vec<(ArticleId, usize)> =
+                    all.chunk_by(|a, b| a == b).map(|run| (run[0], run.len())).collect();
+                proptest::prop_assert_eq!(counted, expected);
             }
-            let mut sorted: Vec<usize> = windows.concat();
-            sorted.sort();
-            proptest::prop_assert_eq!(merged, sorted);
         }
     }
 }
