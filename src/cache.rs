@@ -180,15 +180,7 @@ impl BuildCache {
 
     /// Writes the cache beside `out` (through a temporary file, so it is whole or absent).
     pub fn save(&self, out: &Path) -> crate::error::Result<()> {
-        let path = cache_path(out);
-        let temporary = crate::write::sibling(out, "chancery-cache.tmp");
-        let error = |e: std::io::Error| crate::error::Error::io("write", &temporary, e);
-        // Streamed: at 100,000 briefings the cache is tens of megabytes.
-        let file = std::fs::File::create(&temporary).map_err(error)?;
-        let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
-        self.write_to(&mut writer).map_err(error)?;
-        std::io::Write::flush(&mut writer).map_err(error)?;
-        crate::fs::rename(&temporary, &path)
+        save_serialized(self, out)
     }
 
     /// The cache as the file holds it: [`CACHE_MAGIC`], then the cache in bincode. bincode
@@ -202,11 +194,7 @@ impl BuildCache {
     }
 
     fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        out.write_all(CACHE_MAGIC)?;
-        bincode::serialize_into(out, self).map_err(|e| match *e {
-            bincode::ErrorKind::Io(e) => e,
-            other => std::io::Error::other(other.to_string()),
-        })
+        write_serialized(self, out)
     }
 
     /// A cache from [`BuildCache::to_bytes`]'s bytes; `None` for anything else (another
@@ -220,6 +208,68 @@ impl BuildCache {
     pub fn remove(out: &Path) {
         let _ = std::fs::remove_file(cache_path(out));
     }
+}
+
+/// A cache to save, borrowed from the build that made it: written as the very bytes of the
+/// [`BuildCache`] it stands for, without building that cache's maps first (at 10,000 briefings
+/// they were a serial ten milliseconds at the end of every build). bincode writes a map and a
+/// sequence of pairs alike, a length and then each key and value, and a boxed string as a
+/// string, so each field here reads back as the same field of a `BuildCache`.
+#[derive(Serialize)]
+pub struct CacheToSave<'a> {
+    /// [`BuildCache::key`].
+    pub key: &'a str,
+    /// [`BuildCache::build_id`].
+    pub build_id: &'a str,
+    /// [`BuildCache::static_files`].
+    pub static_files: u64,
+    /// [`BuildCache::started_ns`].
+    pub started_ns: i128,
+    /// [`BuildCache::briefings`], as pairs (each path once).
+    pub briefings: &'a [(String, CachedBriefing)],
+    /// [`BuildCache::pages`], as pairs (each path once).
+    pub pages: &'a [(&'a str, u64)],
+    /// [`BuildCache::vocabulary`].
+    pub vocabulary: &'a [Box<str>],
+    /// [`BuildCache::search_files`].
+    pub search_files: &'a HashMap<String, u64>,
+}
+
+impl CacheToSave<'_> {
+    /// Writes the cache beside `out`, as [`BuildCache::save`] does.
+    pub fn save(&self, out: &Path) -> crate::error::Result<()> {
+        save_serialized(self, out)
+    }
+
+    /// The bytes [`CacheToSave::save`] writes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        write_serialized(self, &mut bytes)
+            .expect("writing to memory fails only on a value bincode cannot hold");
+        bytes
+    }
+}
+
+/// Writes a cache beside `out`, through a temporary file, so it is whole or absent.
+fn save_serialized(cache: &impl Serialize, out: &Path) -> crate::error::Result<()> {
+    let path = cache_path(out);
+    let temporary = crate::write::sibling(out, "chancery-cache.tmp");
+    let error = |e: std::io::Error| crate::error::Error::io("write", &temporary, e);
+    // Streamed: at 100,000 briefings the cache is tens of megabytes.
+    let file = std::fs::File::create(&temporary).map_err(error)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
+    write_serialized(cache, &mut writer).map_err(error)?;
+    std::io::Write::flush(&mut writer).map_err(error)?;
+    crate::fs::rename(&temporary, &path)
+}
+
+/// A cache as the file holds it: [`CACHE_MAGIC`], then the cache in bincode.
+fn write_serialized(cache: &impl Serialize, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    out.write_all(CACHE_MAGIC)?;
+    bincode::serialize_into(out, cache).map_err(|e| match *e {
+        bincode::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(other.to_string()),
+    })
 }
 
 /// The first bytes of a cache file, naming its format (a cache in another one is not read).

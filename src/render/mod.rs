@@ -271,12 +271,20 @@ impl Plan {
 
     /// Fingerprints by output path, of every page and feed that has one.
     pub fn fingerprints(&self) -> HashMap<String, u64> {
+        let pairs = self.fingerprint_pairs().into_iter();
+        pairs
+            .map(|(path, fingerprint)| (path.to_string(), fingerprint))
+            .collect()
+    }
+
+    /// [`Plan::fingerprints`] as `(output path, fingerprint)` pairs, borrowed, in plan order.
+    pub fn fingerprint_pairs(&self) -> Vec<(&str, u64)> {
         let pages = self
             .pages
             .iter()
-            .filter_map(|(_, path, fingerprint)| Some((path.clone(), (*fingerprint)?)));
-        let feeds = self.feeds.iter().map(|f| (f.path.clone(), f.fingerprint));
-        let search = (SEARCH_MANIFEST.to_string(), self.search);
+            .filter_map(|(_, path, fingerprint)| Some((path.as_str(), (*fingerprint)?)));
+        let feeds = self.feeds.iter().map(|f| (f.path.as_str(), f.fingerprint));
+        let search = (SEARCH_MANIFEST, self.search);
         pages.chain(feeds).chain(std::iter::once(search)).collect()
     }
 

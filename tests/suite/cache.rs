@@ -332,6 +332,29 @@ fn the_saved_cache_reads_back_as_it_was() {
         serde_json::to_value(&again).unwrap(),
         serde_json::to_value(&cache).unwrap()
     );
+    // Written from borrowed parts, as a build saves it, it reads back as the same cache.
+    let briefings: Vec<(String, chancery::cache::CachedBriefing)> = cache
+        .briefings
+        .iter()
+        .map(|(path, record)| (path.clone(), record.clone()))
+        .collect();
+    let pages: Vec<(&str, u64)> = cache.pages.iter().map(|(p, f)| (p.as_str(), *f)).collect();
+    let vocabulary: Vec<Box<str>> = cache.vocabulary.iter().map(|t| t.as_str().into()).collect();
+    let borrowed = chancery::cache::CacheToSave {
+        key: &cache.key,
+        build_id: &cache.build_id,
+        static_files: cache.static_files,
+        started_ns: cache.started_ns,
+        briefings: &briefings,
+        pages: &pages,
+        vocabulary: &vocabulary,
+        search_files: &cache.search_files,
+    };
+    let from_parts = chancery::cache::BuildCache::from_bytes(&borrowed.to_bytes()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&from_parts).unwrap(),
+        serde_json::to_value(&cache).unwrap()
+    );
     // Anything else in its place (an older JSON cache, a cut-off file) means a full build.
     assert!(chancery::cache::BuildCache::from_bytes(&bytes[..bytes.len() / 2]).is_none());
     assert!(chancery::cache::BuildCache::from_bytes(b"{\"key\": \"x\"}").is_none());
