@@ -174,8 +174,9 @@ pub struct Tokenizer<'v> {
     stems: Terms,
     /// Folded word -> term id, or [`SKIP`]. Looked up for every word of every body.
     words: WordTable,
-    /// Weighted count of each term in the text at hand, by term id (zero when absent); only
-    /// the entries in `touched` are non-zero, so clearing is cheap.
+    /// Weighted count of each term in the text at hand, at its id plus one (zero when absent);
+    /// only the entries in `touched` are non-zero, so clearing is cheap. Slot 0 (where [`SKIP`]
+    /// lands, adding one) takes the words that are not indexed and is never read.
     counts: Vec<u32>,
     /// The ids with a non-zero count, in order of first sight.
     touched: Vec<TermId>,
@@ -232,9 +233,12 @@ impl<'v> Tokenizer<'v> {
     fn summed(&mut self) -> Vec<(TermId, u32)> {
         self.touched.sort_unstable();
         let counts = &mut self.counts;
+        if let Some(not_indexed) = counts.first_mut() {
+            *not_indexed = 0;
+        }
         self.touched
             .drain(..)
-            .map(|id| (id, std::mem::take(&mut counts[id as usize])))
+            .map(|id| (id, std::mem::take(&mut counts[id as usize + 1])))
             .collect()
     }
 }
@@ -259,23 +263,26 @@ impl Counter<'_, '_> {
         id
     }
 
+    /// Every word of every body comes here, and whether a word is indexed (stop words are a
+    /// third of English text) or new to the text is a coin toss the processor cannot predict:
+    /// so neither decides a branch. A word not indexed counts into slot 0, which is never read.
     #[inline(always)]
     fn count(&mut self, id: TermId) {
-        if id == SKIP {
-            return;
-        }
         let Tokenizer {
             counts, touched, ..
         } = &mut *self.tokenizer;
-        let slot = id as usize;
+        let slot = id.wrapping_add(1) as usize;
         if slot >= counts.len() {
             counts.resize(slot + 1024, 0);
         }
-        if counts[slot] == 0 {
-            touched.push(id);
-        }
+        let indexed = slot != 0;
+        let first = indexed & (counts[slot] == 0);
+        // Pushed always, kept only when first: the same path for every word.
+        let kept = touched.len() + usize::from(first);
+        touched.push(id);
+        touched.truncate(kept);
         counts[slot] += self.weight;
-        self.added += self.weight;
+        self.added += self.weight * u32::from(indexed);
     }
 }
 
