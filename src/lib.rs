@@ -177,7 +177,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // a thread of its own does it, and the build returns without waiting; a process about to
     // exit does not free it at all.
     let ends_process = options.ends_process;
-    std::thread::spawn(move || release((site, plan, theme, parsed), ends_process));
+    let leftovers = (site, plan, theme, parsed);
+    match ends_process {
+        true => release(leftovers, true),
+        false => drop(std::thread::spawn(move || drop(leftovers))),
+    }
     // The previous build's cache too: tens of thousands of allocations at 10,000 briefings.
     release(setup.cache.take(), ends_process);
     if let Err(error) = saved {
