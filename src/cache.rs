@@ -142,7 +142,7 @@ impl CachedWarning {
 }
 
 /// The whole cache.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BuildCache {
     /// chancery's version and the settings' hash: a cache from other ones is not used.
     pub key: String,

@@ -123,7 +123,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // stretch of every build); an error in the content is still reported first.
     let (indexed, theme) = rayon::join(
         || {
-            let cache = setup.cache.as_ref();
+            let cache = setup.cache.as_mut();
             parse_and_index(loaded, options.drafts, &setup.basics, cache, &mut laps)
         },
         || Theme::load(&options.root, &setup.cache_key),
@@ -268,7 +268,7 @@ fn load_and_index(
     root: &std::path::Path,
     drafts: bool,
     basics: &Basics,
-    cache: Option<&cache::BuildCache>,
+    cache: Option<&mut cache::BuildCache>,
     laps: &mut Laps,
 ) -> Result<Indexed> {
     let loaded = load::load_content(root);
@@ -281,7 +281,7 @@ fn parse_and_index(
     loaded: load::Loaded,
     drafts: bool,
     basics: &Basics,
-    cache: Option<&cache::BuildCache>,
+    cache: Option<&mut cache::BuildCache>,
     laps: &mut Laps,
 ) -> Result<Indexed> {
     let parse_options = parse::ParseOptions {
@@ -420,7 +420,6 @@ impl Written {
 /// The previous output's build id, if that output is exactly what this build would write: the
 /// cache's fingerprints all match, the static files are the same, and every file is still there.
 fn up_to_date(setup: &Setup, theme: &Theme, plan: &render::Plan) -> Option<String> {
-    use rayon::prelude::*;
     let cache = setup.cache.as_ref()?;
     let racy_limit = cache.started_ns - cache::RACY_MARGIN_NS;
     let same = cache.static_files == theme.static_signature
@@ -428,7 +427,7 @@ fn up_to_date(setup: &Setup, theme: &Theme, plan: &render::Plan) -> Option<Strin
         && plan.matches(&cache.pages);
     let statics = theme.static_files.iter().map(|f| f.output_path());
     let paths: Vec<&str> = plan.output_paths().chain(statics).collect();
-    let all_there = same && paths.par_iter().all(|path| setup.out.join(path).is_file());
+    let all_there = same && write::all_files_exist(&setup.out, &paths);
     all_there.then(|| cache.build_id.clone())
 }
 

@@ -463,6 +463,32 @@ impl NewFiles {
     }
 }
 
+/// Whether every path of `relative` (`/`-separated, under `root`) is a regular file (or a link
+/// to one). On Unix each is looked up from `root` held open, not from `/` again: a rebuild with
+/// nothing changed checks every page of the previous output this way.
+pub fn all_files_exist(root: &Path, relative: &[&str]) -> bool {
+    use rayon::prelude::*;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let Ok(dir) = std::fs::File::open(root) else {
+            return false;
+        };
+        relative.par_iter().all(|path| {
+            let Ok(path) = c_path(path) else {
+                return false;
+            };
+            // SAFETY: a zeroed `stat` is a valid value for fstatat to overwrite; the pointers
+            // are valid for the call.
+            let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+            let found = unsafe { libc::fstatat(dir.as_raw_fd(), path.as_ptr(), &mut stat, 0) };
+            found == 0 && stat.st_mode & libc::S_IFMT == libc::S_IFREG
+        })
+    }
+    #[cfg(not(unix))]
+    relative.par_iter().all(|path| root.join(path).is_file())
+}
+
 /// A relative path as the C string a system call takes.
 #[cfg(unix)]
 fn c_path(relative: &str) -> std::io::Result<std::ffi::CString> {
@@ -473,6 +499,34 @@ fn c_path(relative: &str) -> std::io::Result<std::ffi::CString> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_files_exist_sees_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::fs::write(dir.path().join("a/b/index.html"), "x").unwrap();
+        std::fs::write(dir.path().join("top.html"), "x").unwrap();
+        assert!(all_files_exist(dir.path(), &["a/b/index.html", "top.html"]));
+        assert!(all_files_exist(dir.path(), &[]));
+        assert!(!all_files_exist(
+            dir.path(),
+            &["a/b/index.html", "a/c/index.html"]
+        ));
+        assert!(
+            !all_files_exist(dir.path(), &["a/b"]),
+            "a folder is not a page"
+        );
+        assert!(!all_files_exist(&dir.path().join("missing"), &["top.html"]));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("top.html"), dir.path().join("l.html"))
+                .unwrap();
+            assert!(
+                all_files_exist(dir.path(), &["l.html"]),
+                "a link to a file counts"
+            );
+        }
+    }
 
     #[test]
     fn new_files_get_their_folders_and_never_write_through_a_link() {

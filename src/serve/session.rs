@@ -144,11 +144,14 @@ impl Session {
         let loaded = refreshed.unwrap_or_else(|| crate::load::load_content(&self.options.root));
         self.loaded = Some(loaded.clone());
         laps.lap("load");
+        // Parse takes the records it uses out of the cache it is given: it gets a copy, so the
+        // cache stays whole for the next rebuild if this one fails (a broken file mid-edit).
+        let mut records = self.cache.clone();
         let mut indexed = crate::parse_and_index(
             loaded,
             self.options.drafts,
             basics,
-            self.cache.as_ref(),
+            records.as_mut(),
             &mut laps,
         )?;
         restore_bodies(&mut indexed.site, &mut self.bodies);

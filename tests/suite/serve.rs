@@ -397,6 +397,13 @@ fn a_broken_edit_keeps_the_last_good_site_and_reports_file_and_line() {
         status["error"].is_null().then_some(status)
     });
     assert!(status["build"].as_u64().unwrap() > build);
+    // Only the fixed file was read again: failed rebuilds left the cache whole.
+    let built = wait_for("the rebuild's summary line", || {
+        let lines = server.lines.lock().unwrap();
+        let built: Vec<&String> = lines.iter().filter(|l| l.starts_with("Built in")).collect();
+        (built.len() >= 2).then(|| built[built.len() - 1].clone())
+    });
+    assert!(built.contains("1 file parsed"), "{built}");
 }
 
 #[test]
