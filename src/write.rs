@@ -88,7 +88,7 @@ impl Output {
 
     /// Writes one file, `relative` to the output root (always `/`-separated, never climbing).
     pub fn write_file(&self, relative: &str, bytes: &[u8]) -> Result<()> {
-        self.staged_path(relative)?;
+        check_inside(relative)?;
         self.pages.write(relative, bytes)
     }
 
@@ -113,16 +113,7 @@ impl Output {
     }
 
     fn staged_path(&self, relative: &str) -> Result<PathBuf> {
-        let relative = Path::new(relative);
-        let safe = relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(Error::Refused(format!(
-                "refusing to write `{}`: output paths stay inside the output folder",
-                relative.display()
-            )));
-        }
+        check_inside(relative)?;
         Ok(self.staging.join(relative))
     }
 
@@ -354,6 +345,19 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(resolved)
 }
 
+/// Refuses an output path that would leave the output folder (`..`, a root, a prefix).
+fn check_inside(relative: &str) -> Result<()> {
+    let safe = Path::new(relative)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)));
+    match safe {
+        true => Ok(()),
+        false => Err(Error::Refused(format!(
+            "refusing to write `{relative}`: output paths stay inside the output folder"
+        ))),
+    }
+}
+
 /// New files under one folder, written with as few system calls as the kernel allows: the
 /// build's most frequent operation (a page, in a folder of its own).
 ///
@@ -405,8 +409,7 @@ impl NewFiles {
 
     /// Makes `folder` (relative) and its parents, unless it is known to exist.
     fn make_folder(&self, folder: &str) -> Result<()> {
-        let known = |folders: &HashSet<String>| folders.contains(folder);
-        if known(&self.folders.lock().expect("folders lock")) {
+        if self.folders.lock().expect("folders lock").contains(folder) {
             return Ok(());
         }
         let made = match self.mkdir(folder) {
