@@ -178,23 +178,14 @@ impl BuildCache {
         (cache.key == key && same_output).then_some(cache)
     }
 
-    /// Writes the cache beside `out` (through a temporary file, so it is whole or absent).
-    pub fn save(&self, out: &Path) -> crate::error::Result<()> {
-        save_serialized(self, out)
-    }
-
     /// The cache as the file holds it: [`CACHE_MAGIC`], then the cache in bincode. bincode
     /// reads and writes several times faster than JSON: at 10,000 briefings the JSON was 13 MB
     /// and reading it was a fifth of a rebuild with nothing changed.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = Vec::new();
-        self.write_to(&mut bytes)
+        write_serialized(self, &mut bytes)
             .expect("writing to memory fails only on a value bincode cannot hold");
         bytes
-    }
-
-    fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        write_serialized(self, out)
     }
 
     /// A cache from [`BuildCache::to_bytes`]'s bytes; `None` for anything else (another
@@ -236,7 +227,7 @@ pub struct CacheToSave<'a> {
 }
 
 impl CacheToSave<'_> {
-    /// Writes the cache beside `out`, as [`BuildCache::save`] does.
+    /// Writes the cache beside `out` (through a temporary file, so it is whole or absent).
     pub fn save(&self, out: &Path) -> crate::error::Result<()> {
         save_serialized(self, out)
     }
