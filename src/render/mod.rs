@@ -491,8 +491,8 @@ fn feed_entries(site: &Site, feed: Feed) -> (PageDir, Vec<ArticleId>) {
 }
 
 /// Renders pages of one site through one Tera instance, reusing what pages share: the `site`
-/// value, and each briefing's card as seen from each folder depth (a card appears on its
-/// country, topic, region, archive and home pages, and in related lists).
+/// value, and each briefing's card, made once for every folder depth (a card appears on its
+/// country, topic, region, archive and home pages, and in related lists; see `CardCache`).
 pub struct Renderer<'s> {
     site: &'s Site,
     tera: &'s Tera,
@@ -566,6 +566,9 @@ impl<'s> Renderer<'s> {
         // Room for the page's own text plus the layout, so the buffer rarely grows.
         let mut html = Vec::with_capacity(content.map_or(0, str::len) + 16 * 1024);
         self.tera.render_to(page.template(), &context, &mut html)?;
+        if views.shares_cards() {
+            views::put_root(&mut html, views.linker.root());
+        }
         Ok(html)
     }
 }

@@ -171,45 +171,36 @@ pub struct NamedLink<'a> {
 
 /// Each briefing's card as a template value, with its HTML from `partials/card.html`.
 ///
-/// One card is shown on many pages (home, countries, topics, regions, archive, related lists),
-/// so its HTML is rendered once, with [`ROOT_MARK`] where the path to the site root goes, and
-/// each page depth gets a copy with the mark replaced by its own `../`s.
+/// One card is shown on many pages (home, countries, topics, regions, archive, related lists)
+/// at several folder depths. It is built once, with [`ROOT_MARK`] wherever its links (`url`,
+/// the chips' `url`, `html`) start with the path to the site root; each page that shows it has
+/// the marks replaced by its own `../`s when it is rendered ([`put_root`]). Building a copy of
+/// every card for every depth was a tenth of a build.
 pub struct CardCache<'s> {
     site: &'s Site,
-    style: LinkStyle,
     tera: &'s tera::Tera,
     site_value: tera::Value,
-    /// Per article: the card's HTML with [`ROOT_MARK`] in its links.
-    html: Vec<OnceLock<String>>,
-    /// Per article and page depth: the card as a value with `html` for that depth.
-    values: Vec<[OnceLock<tera::Value>; CACHED_DEPTHS]>,
-    /// Per article: the card's fields that are the same at every depth, as a map whose other
-    /// fields are empty (see [`Views::card_map`]); kept alongside `values`.
-    fixed: Vec<OnceLock<tera::value::Map>>,
-    /// Per country, then per topic, and page depth: its chip as a value. A card's chips are
-    /// taken from here rather than serialised again for every card that shows them.
-    country_chips: Vec<ChipSlots>,
-    topic_chips: Vec<ChipSlots>,
+    /// Views whose links start with [`ROOT_MARK`].
+    marked: Views<'s>,
+    /// Per article: the card's HTML (marked), as a string value that copies share.
+    html: Vec<OnceLock<tera::Value>>,
+    /// Per article: the card as a value with `html` (marked). Empty above `LARGE_ARCHIVE`,
+    /// where pages build the values they show from the kept HTML.
+    values: Vec<OnceLock<tera::Value>>,
+    /// Per country, then per topic: its chip as a value (marked). A card's chips are taken from
+    /// here rather than serialised again for every card that shows them.
+    country_chips: Vec<OnceLock<tera::Value>>,
+    topic_chips: Vec<OnceLock<tera::Value>>,
 }
 
 /// The template that renders one card; list templates show it as `{{ a.html | safe }}`.
 pub const CARD_TEMPLATE: &str = "partials/card.html";
 
-/// Stands for the path to the site root in cached card HTML; control characters never occur in
-/// rendered text, and HTML escaping leaves them alone.
-const ROOT_MARK: &str = "\u{1}chancery-root\u{1}";
+/// Stands for the path to the site root in shared card values; control characters never occur
+/// in rendered text, and HTML escaping and case filters leave them alone.
+pub const ROOT_MARK: &str = "\u{1}chancery-root\u{1}";
 
-/// Pages deeper than this (none in the default URL scheme) build their card values afresh.
-const CACHED_DEPTHS: usize = 6;
-
-/// The chip slot for links with [`ROOT_MARK`] (cached card HTML), after the depths'.
-const MARKED: usize = CACHED_DEPTHS;
-
-/// Where the fields that depend on the page's depth sit in a card's map, in the order
-/// serialising a [`Card`] gives.
-const CARD_URL: usize = 2;
-const CARD_COUNTRIES: usize = 7;
-const CARD_TOPICS: usize = 8;
+/// Where `html` sits in a card's map, last, in the order serialising a [`Card`] gives.
 const CARD_HTML: usize = 11;
 
 impl<'s> CardCache<'s> {
@@ -220,24 +211,27 @@ impl<'s> CardCache<'s> {
         tera: &'s tera::Tera,
         site_value: tera::Value,
     ) -> Self {
-        // Card values are kept per depth (about 18 KB a briefing) only below LARGE_ARCHIVE;
-        // above it each page builds its own.
+        // Card values (about 3 KB a briefing) are kept only below LARGE_ARCHIVE; above it each
+        // page builds the values it shows around the kept HTML.
         let cached = match site.articles.len() <= crate::LARGE_ARCHIVE {
             true => site.articles.len(),
             false => 0,
         };
+        let slots = |n: usize| (0..n).map(|_| OnceLock::new()).collect::<Vec<_>>();
         CardCache {
             site,
-            style,
             tera,
             site_value,
-            html: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
-            values: (0..cached).map(|_| Default::default()).collect(),
-            fixed: (0..cached).map(|_| OnceLock::new()).collect(),
-            country_chips: (0..site.countries.len())
-                .map(|_| Default::default())
-                .collect(),
-            topic_chips: (0..site.topics.len()).map(|_| Default::default()).collect(),
+            marked: Views {
+                site,
+                linker: Linker::with_root(style, ROOT_MARK),
+                feeds: site.config.base_url.is_some(),
+                cards: None,
+            },
+            html: slots(site.articles.len()),
+            values: slots(cached),
+            country_chips: slots(site.countries.len()),
+            topic_chips: slots(site.topics.len()),
         }
     }
 
@@ -246,18 +240,33 @@ impl<'s> CardCache<'s> {
         self.site_value.clone()
     }
 
-    /// The card's HTML with [`ROOT_MARK`] for the root, rendered on first use.
-    fn marked_html(&self, id: ArticleId) -> tera::TeraResult<&str> {
-        if let Some(html) = self.html[id].get() {
-            return Ok(html);
+    /// Views whose links start with [`ROOT_MARK`], as the shared card values' do.
+    pub fn marked(&self) -> &Views<'s> {
+        &self.marked
+    }
+
+    /// The card as a value with its `html`, links marked; made on first use.
+    pub fn value(&self, id: ArticleId) -> tera::TeraResult<tera::Value> {
+        let slot = self.values.get(id);
+        if let Some(value) = slot.and_then(OnceLock::get) {
+            return Ok(value.clone());
         }
-        let views = Views {
-            site: self.site,
-            linker: Linker::with_root(self.style, ROOT_MARK),
-            feeds: self.site.config.base_url.is_some(),
-            cards: None,
-        };
-        let mut card = views.card_map(id, self, MARKED);
+        let mut map = self.card_map(id);
+        let html = self.html_of(id, &map)?;
+        set_field(&mut map, CARD_HTML, html);
+        let value = tera::Value::from(map);
+        Ok(match slot {
+            Some(slot) => slot.get_or_init(|| value).clone(),
+            None => value,
+        })
+    }
+
+    /// The card's HTML (marked), rendered from its map (`html` still empty) on first use.
+    fn html_of(&self, id: ArticleId, map: &tera::value::Map) -> tera::TeraResult<tera::Value> {
+        if let Some(html) = self.html[id].get() {
+            return Ok(html.clone());
+        }
+        let mut card = map.clone();
         // Serialising a card without `html` leaves the field out.
         card.truncate(CARD_HTML);
         let mut context = tera::Context::new();
@@ -265,40 +274,111 @@ impl<'s> CardCache<'s> {
         context.insert("root", ROOT_MARK);
         context.insert_value("site", self.site_value.clone());
         let html = self.tera.render(CARD_TEMPLATE, &context)?;
-        Ok(self.html[id].get_or_init(|| html))
+        Ok(self.html[id].get_or_init(|| html.into()).clone())
     }
 
-    /// The card's HTML as seen from a page whose links start with `root`.
-    fn html(&self, id: ArticleId, root: &str) -> tera::TeraResult<String> {
-        Ok(replace_root_mark(self.marked_html(id)?, root))
+    /// The card's HTML (marked), as a string.
+    pub fn html(&self, id: ArticleId) -> tera::TeraResult<String> {
+        let html = self.html_of(id, &self.card_map(id))?;
+        Ok(html.as_str().unwrap_or_default().to_string())
+    }
+
+    /// What serialising the card with marked links gives, `html` last and empty, built by
+    /// hand: tera's serialiser allocates a map per chip. Its chips come from the cache.
+    /// `card_and_page_values_match_the_serialised_views` (tests/suite/build.rs) keeps the two
+    /// in step.
+    fn card_map(&self, id: ArticleId) -> tera::value::Map {
+        use tera::Value;
+        let article: &'s Article = &self.site.articles[id];
+        let views = &self.marked;
+        let chips =
+            |terms: &[TermId], slots: &[OnceLock<Value>], chip: &dyn Fn(TermId) -> Chip<'s>| {
+                let value = |t: TermId| Value::from_serializable(&chip(t));
+                let cached = |&t: &TermId| match slots.get(t) {
+                    Some(slot) => slot.get_or_init(|| value(t)).clone(),
+                    None => value(t),
+                };
+                terms.iter().map(cached).collect::<Vec<Value>>()
+            };
+        let countries = chips(&article.countries, &self.country_chips, &|t| {
+            views.country_chip(t)
+        });
+        let topics = chips(&article.topics, &self.topic_chips, &|t| views.topic_chip(t));
+        let fields: [(&'static str, Value); 12] = [
+            ("title", article.title.as_str().into()),
+            ("slug", article.slug.as_str().into()),
+            (
+                "url",
+                views.linker.page(&dirs::briefing(&article.slug)).into(),
+            ),
+            ("date", article.date_display.as_str().into()),
+            ("date_iso", article.date_iso.as_str().into()),
+            ("dateline", article.dateline.as_deref().into()),
+            ("summary", article.summary.as_str().into()),
+            ("countries", countries.into()),
+            ("topics", topics.into()),
+            ("reading_minutes", article.reading_minutes().into()),
+            ("draft", article.draft.into()),
+            ("html", Value::none()),
+        ];
+        let mut map = tera::value::Map::with_capacity(fields.len());
+        add_fields(&mut map, fields);
+        map
     }
 }
 
-/// `html` with every [`ROOT_MARK`] replaced by `root`. `str::replace` searches for the whole
-/// mark at every position; the mark's first byte (U+0001) occurs nowhere else, so this jumps
-/// from one to the next with memchr.
-fn replace_root_mark(html: &str, root: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 8 * root.len());
-    let mut rest = html;
-    while let Some(at) = memchr::memchr(1, rest.as_bytes()) {
-        out.push_str(&rest[..at]);
-        match rest[at..].strip_prefix(ROOT_MARK) {
+/// Puts `root` where a rendered page has [`ROOT_MARK`]s (from shared card values), in place
+/// when `root` is no longer than the mark. A lone U+0001 is left as it is. The mark's first
+/// byte occurs nowhere else, so this jumps from one to the next with memchr.
+pub fn put_root(page: &mut Vec<u8>, root: &str) {
+    let mark = ROOT_MARK.as_bytes();
+    let Some(first) = memchr::memchr(1, page) else {
+        return;
+    };
+    if root.len() > mark.len() {
+        let mut out = Vec::with_capacity(page.len() + 8 * root.len());
+        out.extend_from_slice(&page[..first]);
+        copy_with_root(&page[first..], root.as_bytes(), &mut out);
+        *page = out;
+        return;
+    }
+    // Bytes before `read` are settled into `page[..write]`; `write <= read` throughout.
+    let (mut read, mut write) = (first, first);
+    while read < page.len() {
+        let (taken, put): (usize, &[u8]) = match page[read..].starts_with(mark) {
+            true => (mark.len(), root.as_bytes()),
+            false => (1, &[1]),
+        };
+        page[write..write + put.len()].copy_from_slice(put);
+        read += taken;
+        write += put.len();
+        let next = memchr::memchr(1, &page[read..]).map_or(page.len(), |at| read + at);
+        page.copy_within(read..next, write);
+        write += next - read;
+        read = next;
+    }
+    page.truncate(write);
+}
+
+/// Appends `marked` to `out` with every [`ROOT_MARK`] replaced by `root`.
+fn copy_with_root(marked: &[u8], root: &[u8], out: &mut Vec<u8>) {
+    let mark = ROOT_MARK.as_bytes();
+    let mut rest = marked;
+    while let Some(at) = memchr::memchr(1, rest) {
+        out.extend_from_slice(&rest[..at]);
+        match rest[at..].strip_prefix(mark) {
             Some(after) => {
-                out.push_str(root);
+                out.extend_from_slice(root);
                 rest = after;
             }
             None => {
-                out.push('\u{1}');
+                out.push(1);
                 rest = &rest[at + 1..];
             }
         }
     }
-    out.push_str(rest);
-    out
+    out.extend_from_slice(rest);
 }
-
-/// A value per page depth, and one for [`MARKED`] links, each made on first use.
-type ChipSlots = [OnceLock<tera::Value>; CACHED_DEPTHS + 1];
 
 /// Adds named fields to a template map, in order.
 fn add_fields<const N: usize>(
@@ -307,15 +387,6 @@ fn add_fields<const N: usize>(
 ) {
     let fields = fields.into_iter();
     map.extend(fields.map(|(key, value)| (tera::value::Key::Str(key), value)));
-}
-
-/// The chip slot for a page at `depth`. Pages deeper than the cached depths get their chips
-/// afresh: the slot after the depths' is the marked links'.
-fn chip_slot(depth: usize) -> usize {
-    match depth < CACHED_DEPTHS {
-        true => depth,
-        false => usize::MAX,
-    }
 }
 
 /// Sets the value of the map's field at `index`.
@@ -332,18 +403,6 @@ pub(crate) fn map_value<const N: usize>(fields: [(&'static str, tera::Value); N]
     tera::Value::from(map)
 }
 
-/// `slots[depth]`, made by `make` on first use; made afresh when there is no slot.
-fn cached_value(
-    slots: Option<&ChipSlots>,
-    depth: usize,
-    make: impl FnOnce() -> tera::Value,
-) -> tera::Value {
-    match slots.and_then(|slots| slots.get(depth)) {
-        Some(slot) => slot.get_or_init(make).clone(),
-        None => make(),
-    }
-}
-
 /// Builds views for one page.
 pub struct Views<'s> {
     /// The site.
@@ -351,8 +410,8 @@ pub struct Views<'s> {
     /// Links as seen from the page.
     pub linker: Linker,
     feeds: bool,
-    /// Shared cards and the page's depth, for pages with relative links.
-    cards: Option<(&'s CardCache<'s>, usize)>,
+    /// Shared cards, for pages with relative links.
+    cards: Option<&'s CardCache<'s>>,
 }
 
 impl<'s> Views<'s> {
@@ -367,7 +426,7 @@ impl<'s> Views<'s> {
             site,
             linker: Linker::from_page(style, dir),
             feeds: site.config.base_url.is_some(),
-            cards: cards.map(|cache| (cache, dir.depth())),
+            cards,
         }
     }
 
@@ -460,95 +519,29 @@ impl<'s> Views<'s> {
         }
     }
 
-    /// A card as a template value with its `html`, built once per depth when the page shares
-    /// a cache (pages with absolute links get the card's fields only).
+    /// Whether this page shows shared card values, whose links carry [`ROOT_MARK`] until
+    /// [`put_root`] replaces it in the rendered page.
+    pub fn shares_cards(&self) -> bool {
+        self.cards.is_some()
+    }
+
+    /// A card as a template value: the shared one with its `html` and marked links when the
+    /// page shares a cache; else (pages with absolute links) the card's fields only.
     pub fn card_value(&self, id: ArticleId) -> tera::TeraResult<tera::Value> {
-        let Some((cache, depth)) = self.cards else {
+        match self.cards {
+            Some(cache) => cache.value(id),
+            None => Ok(tera::Value::from_serializable(&self.card(id))),
+        }
+    }
+
+    /// A card as a template value, as [`Views::card_value`] gives it, made by serialising a
+    /// [`Card`]; for tests that hold the hand-built value to the serialised one.
+    pub fn serialised_card_value(&self, id: ArticleId) -> tera::TeraResult<tera::Value> {
+        let Some(cache) = self.cards else {
             return Ok(tera::Value::from_serializable(&self.card(id)));
         };
-        let slot = cache.values.get(id).and_then(|slots| slots.get(depth));
-        if let Some(value) = slot.and_then(OnceLock::get) {
-            return Ok(value.clone());
-        }
-        let html = cache.html(id, self.linker.root())?;
-        let value = self.card_with_html(id, html, cache, depth);
-        Ok(match slot {
-            Some(slot) => slot.get_or_init(|| value).clone(),
-            None => value,
-        })
-    }
-
-    /// What `Value::from_serializable(&card)` with `card.html` set gives, built by hand: tera's
-    /// serialiser allocates a map per chip, and list pages show tens of thousands of cards.
-    /// `card_and_page_values_match_the_serialised_views` (tests/suite/build.rs) keeps the two in step.
-    fn card_with_html(
-        &self,
-        id: ArticleId,
-        html: String,
-        cache: &CardCache,
-        depth: usize,
-    ) -> tera::Value {
-        let mut map = self.card_map(id, cache, chip_slot(depth));
-        set_field(&mut map, CARD_HTML, html.into());
-        tera::Value::from(map)
-    }
-
-    /// The card's fields as a map, `html` last and empty, its links as this page sees them and
-    /// its chips from `cache`'s `chip_slot` (the page's depth, or [`MARKED`]). The fields that
-    /// are the same at every depth are made once per card and copied (a copy shares their text).
-    fn card_map(&self, id: ArticleId, cache: &CardCache, chip_slot: usize) -> tera::value::Map {
-        use tera::Value;
-        let article: &'s Article = &self.site.articles[id];
-        let mut map = match cache.fixed.get(id) {
-            Some(fixed) => fixed.get_or_init(|| self.fixed_card_fields(id)).clone(),
-            None => self.fixed_card_fields(id),
-        };
-        let chips = |terms: &[TermId], slots: &[ChipSlots], chip: &dyn Fn(TermId) -> Chip<'s>| {
-            let value = |t: TermId| Value::from_serializable(&chip(t));
-            let cached = |&t: &TermId| cached_value(slots.get(t), chip_slot, || value(t));
-            terms.iter().map(cached).collect::<Vec<Value>>()
-        };
-        let countries = chips(&article.countries, &cache.country_chips, &|t| {
-            self.country_chip(t)
-        });
-        let topics = chips(&article.topics, &cache.topic_chips, &|t| self.topic_chip(t));
-        let url = self.linker.page(&dirs::briefing(&article.slug));
-        set_field(&mut map, CARD_URL, url.into());
-        set_field(&mut map, CARD_COUNTRIES, countries.into());
-        set_field(&mut map, CARD_TOPICS, topics.into());
-        map
-    }
-
-    /// A card's map with the fields that depend on the page (link, chips, html) left empty.
-    fn fixed_card_fields(&self, id: ArticleId) -> tera::value::Map {
-        use tera::Value;
-        let article: &'s Article = &self.site.articles[id];
-        let fields: [(&'static str, Value); 12] = [
-            ("title", article.title.as_str().into()),
-            ("slug", article.slug.as_str().into()),
-            ("url", Value::none()),
-            ("date", article.date_display.as_str().into()),
-            ("date_iso", article.date_iso.as_str().into()),
-            ("dateline", article.dateline.as_deref().into()),
-            ("summary", article.summary.as_str().into()),
-            ("countries", Value::none()),
-            ("topics", Value::none()),
-            ("reading_minutes", article.reading_minutes().into()),
-            ("draft", article.draft.into()),
-            ("html", Value::none()),
-        ];
-        let mut map = tera::value::Map::with_capacity(fields.len());
-        add_fields(&mut map, fields);
-        map
-    }
-
-    /// A card as a template value with `html`, rendered as [`Views::card_value`] does; for
-    /// tests that hold the hand-built value to the serialised one.
-    pub fn serialised_card_value(&self, id: ArticleId) -> tera::TeraResult<tera::Value> {
-        let mut card = self.card(id);
-        if let Some((cache, _)) = self.cards {
-            card.html = Some(cache.html(id, self.linker.root())?);
-        }
+        let mut card = cache.marked().card(id);
+        card.html = Some(cache.html(id)?);
         Ok(tera::Value::from_serializable(&card))
     }
 
@@ -574,16 +567,16 @@ impl<'s> Views<'s> {
         }
     }
 
-    /// `page` on a briefing page: what serialising [`Views::article`] gives, built from the
-    /// card's shared fields and the chips the page's depth already holds (related lists show
-    /// the same card), so they are not serialised again for every briefing page.
+    /// `page` on a briefing page: what serialising [`Views::article`] gives (with marked links
+    /// when the page shares cards), built from the card's map and the cached chips, so they
+    /// are not serialised again for every briefing page.
     pub fn article_value(&self, id: ArticleId, content: &str) -> tera::TeraResult<tera::Value> {
         use tera::Value;
-        let Some((cache, depth)) = self.cards else {
+        let Some(cache) = self.cards else {
             return Ok(Value::from_serializable(&self.article(id, content)));
         };
         let article: &'s Article = &self.site.articles[id];
-        let mut map = self.card_map(id, cache, chip_slot(depth));
+        let mut map = cache.card_map(id);
         // The card's own HTML is for lists; a briefing page has its body instead.
         map.truncate(CARD_HTML);
         let fields: [(&'static str, Value); 5] = [
@@ -596,7 +589,6 @@ impl<'s> Views<'s> {
         add_fields(&mut map, fields);
         Ok(Value::from(map))
     }
-
     /// The paginator of page `current` of `total` over `items` briefings, for a list in `dir`.
     pub fn paginator(
         &self,
@@ -766,14 +758,54 @@ impl<'s> Views<'s> {
 mod tests {
     use super::*;
 
+    /// `put_root` as the plain definition: `str::replace` on the text.
+    fn replaced(page: &str, root: &str) -> String {
+        let mut bytes = page.as_bytes().to_vec();
+        put_root(&mut bytes, root);
+        String::from_utf8(bytes).unwrap()
+    }
+
     #[test]
     fn the_root_mark_is_replaced_everywhere_and_nothing_else_is() {
-        let marked = format!("<a href=\"{ROOT_MARK}x/\">{ROOT_MARK}</a>\u{1}y{ROOT_MARK}");
-        assert_eq!(
-            replace_root_mark(&marked, "../../"),
-            marked.replace(ROOT_MARK, "../../")
-        );
-        assert_eq!(replace_root_mark("no mark", "../"), "no mark");
-        assert_eq!(replace_root_mark("", "../"), "");
+        let marked = format!("<a href=\"{ROOT_MARK}x/\">{ROOT_MARK}</a>\u{1}y{ROOT_MARK}\u{1}");
+        // Roots shorter than the mark (in place), as long, and longer (copied).
+        for root in [
+            "",
+            "../",
+            "../../",
+            "../../../../../",
+            "../../../../../../../../",
+        ] {
+            assert_eq!(
+                replaced(&marked, root),
+                marked.replace(ROOT_MARK, root),
+                "{root:?}"
+            );
+        }
+        assert_eq!(replaced("no mark", "../"), "no mark");
+        assert_eq!(replaced("", "../"), "");
+        assert_eq!(replaced(ROOT_MARK, "../"), "../");
+        // Half a mark at the end stays.
+        let half = &ROOT_MARK[..5];
+        assert_eq!(replaced(half, "../"), half);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn marks_are_replaced_as_str_replace_does(
+            parts in proptest::collection::vec("[a\\x01/.]{0,6}", 0..12),
+            marks in proptest::collection::vec(proptest::bool::ANY, 12),
+            depth in 0usize..9,
+        ) {
+            let mut page = String::new();
+            for (part, mark) in parts.iter().zip(&marks) {
+                page.push_str(part);
+                if *mark {
+                    page.push_str(ROOT_MARK);
+                }
+            }
+            let root = "../".repeat(depth);
+            proptest::prop_assert_eq!(replaced(&page, &root), page.replace(ROOT_MARK, &root));
+        }
     }
 }

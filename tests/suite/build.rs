@@ -680,10 +680,72 @@ fn card_and_page_values_match_the_serialised_views() {
                 // Built, then taken from the cache.
                 assert_eq!(views.card_value(id).unwrap(), expected, "{dir:?} {id}");
                 assert_eq!(views.card_value(id).unwrap(), expected, "{dir:?} {id}");
-                let article = tera::Value::from_serializable(&views.article(id, "<p>body</p>"));
+                // Shared values carry the root mark in their links (put_root replaces it in the
+                // rendered page).
+                let article = cards.marked().article(id, "<p>body</p>");
+                let article = tera::Value::from_serializable(&article);
                 let value = views.article_value(id, "<p>body</p>").unwrap();
                 assert_eq!(value, article, "{dir:?} {id}");
             }
         }
+    }
+}
+
+/// Cards are built once for every page depth, their links marked where the path to the root
+/// goes, and each page puts its own root in as it is rendered: a template that prints a card's
+/// fields itself (not `a.html`) gets links that work from its page, and no mark is left.
+#[test]
+fn card_links_printed_by_a_template_lead_from_their_page() {
+    let site = Site::sample();
+    site.write(
+        "templates/country.html",
+        "{% for a in articles %}<a href=\"{{ a.url }}\">{{ a.title | upper }}</a>\
+         {% for c in a.countries %}<a href=\"{{ c.url }}\">{{ c.name }}</a>{% endfor %}\
+         {% for t in a.topics %}<a href=\"{{ t.url | safe }}\">{{ t.name }}</a>{% endfor %}\n\
+         {% endfor %}",
+    );
+    site.write(
+        "templates/briefing.html",
+        "<a href=\"{{ page.url }}\">self</a>{% for c in page.countries %}<a href=\"{{ c.url }}\">c</a>{% endfor %}\
+         {% for r in related %}<a href=\"{{ r.url }}\">r</a>{% endfor %}\
+         {% if older %}<a href=\"{{ older.url }}\">o</a>{% endif %}\n",
+    );
+    site.build();
+    let expect_root = |page: &str, root: &str| {
+        let html = site.read_out(page);
+        let hrefs: Vec<&str> = html
+            .split("href=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        assert!(hrefs.len() > 3, "{page}: {html}");
+        for href in hrefs {
+            let inside = href
+                .strip_prefix(root)
+                .unwrap_or_else(|| panic!("{page}: {href}"));
+            assert!(
+                ["briefings/", "countries/", "topics/"]
+                    .iter()
+                    .any(|p| inside.starts_with(p)),
+                "{page}: {href}"
+            );
+            // Without a base URL, links name the file (`.../index.html`).
+            let file = site.out().join(inside);
+            let file = match inside.ends_with(".html") {
+                true => file,
+                false => file.join("index.html"),
+            };
+            assert!(file.is_file(), "{page}: {href}");
+        }
+    };
+    expect_root("countries/china/index.html", "../../");
+    expect_root("countries/china/page/2/index.html", "../../../../");
+    expect_root(
+        "briefings/india-russia-foreign-ministers/index.html",
+        "../../",
+    );
+    for file in files_under(&site.out()) {
+        let bytes = std::fs::read(site.out().join(&file)).unwrap();
+        assert!(!bytes.contains(&1), "{file} holds a root mark");
     }
 }
