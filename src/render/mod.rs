@@ -863,7 +863,7 @@ fn year_value(views: &Views, y: usize, dir: &PageDir) -> tera::TeraResult<tera::
                 ("count", m.articles.len().into()),
                 ("articles", views.card_values(&m.articles)?),
             ];
-            Ok(views::map_value(fields))
+            Ok(views::fields_value(&fields))
         })
         .collect::<tera::TeraResult<Vec<Value>>>()?;
     let fields: [(&'static str, Value); 4] = [
@@ -872,7 +872,7 @@ fn year_value(views: &Views, y: usize, dir: &PageDir) -> tera::TeraResult<tera::
         ("url", views.linker.page(dir).into()),
         ("months", months.into()),
     ];
-    Ok(views::map_value(fields))
+    Ok(views::fields_value(&fields))
 }
 
 fn archive_view<'a>(views: &Views<'a>) -> Vec<YearView<'a>> {

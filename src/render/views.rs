@@ -251,26 +251,23 @@ impl<'s> CardCache<'s> {
         if let Some(value) = slot.and_then(OnceLock::get) {
             return Ok(value.clone());
         }
-        let mut map = self.card_map(id);
-        let html = self.html_of(id, &map)?;
-        set_field(&mut map, CARD_HTML, html);
-        let value = tera::Value::from(map);
+        let mut fields = self.card_fields(id);
+        fields[CARD_HTML].1 = self.html_of(id, &fields)?;
+        let value = fields_value(&fields);
         Ok(match slot {
             Some(slot) => slot.get_or_init(|| value).clone(),
             None => value,
         })
     }
 
-    /// The card's HTML (marked), rendered from its map (`html` still empty) on first use.
-    fn html_of(&self, id: ArticleId, map: &tera::value::Map) -> tera::TeraResult<tera::Value> {
+    /// The card's HTML (marked), rendered from its fields (`html` still empty) on first use.
+    fn html_of(&self, id: ArticleId, fields: &CardFields) -> tera::TeraResult<tera::Value> {
         if let Some(html) = self.html[id].get() {
             return Ok(html.clone());
         }
-        let mut card = map.clone();
-        // Serialising a card without `html` leaves the field out.
-        card.truncate(CARD_HTML);
         let mut context = tera::Context::new();
-        context.insert_value("a", tera::Value::from(card));
+        // A card serialised without `html` leaves the field out.
+        context.insert_value("a", fields_value(&fields[..CARD_HTML]));
         context.insert("root", ROOT_MARK);
         context.insert_value("site", self.site_value.clone());
         let html = self.tera.render(CARD_TEMPLATE, &context)?;
@@ -279,15 +276,15 @@ impl<'s> CardCache<'s> {
 
     /// The card's HTML (marked), as a string.
     pub fn html(&self, id: ArticleId) -> tera::TeraResult<String> {
-        let html = self.html_of(id, &self.card_map(id))?;
+        let html = self.html_of(id, &self.card_fields(id))?;
         Ok(html.as_str().unwrap_or_default().to_string())
     }
 
-    /// What serialising the card with marked links gives, `html` last and empty, built by
-    /// hand: tera's serialiser allocates a map per chip. Its chips come from the cache.
-    /// `card_and_page_values_match_the_serialised_views` (tests/suite/build.rs) keeps the two
-    /// in step.
-    fn card_map(&self, id: ArticleId) -> tera::value::Map {
+    /// The fields serialising the card with marked links gives, in its order, `html` last and
+    /// empty, built by hand: tera's serialiser allocates a map per chip, and these chips come
+    /// from the cache. `card_and_page_values_match_the_serialised_views` (tests/suite/build.rs)
+    /// keeps the two in step.
+    fn card_fields(&self, id: ArticleId) -> CardFields {
         use tera::Value;
         let article: &'s Article = &self.site.articles[id];
         let views = &self.marked;
@@ -304,7 +301,7 @@ impl<'s> CardCache<'s> {
             views.country_chip(t)
         });
         let topics = chips(&article.topics, &self.topic_chips, &|t| views.topic_chip(t));
-        let fields: [(&'static str, Value); 12] = [
+        [
             ("title", article.title.as_str().into()),
             ("slug", article.slug.as_str().into()),
             (
@@ -320,12 +317,12 @@ impl<'s> CardCache<'s> {
             ("reading_minutes", article.reading_minutes().into()),
             ("draft", article.draft.into()),
             ("html", Value::none()),
-        ];
-        let mut map = tera::value::Map::with_capacity(fields.len());
-        add_fields(&mut map, fields);
-        map
+        ]
     }
 }
+
+/// A card's fields, in the order serialising a [`Card`] gives.
+type CardFields = [(&'static str, tera::Value); 12];
 
 /// Puts `root` where a rendered page has [`ROOT_MARK`]s (from shared card values), in place
 /// when `root` is no longer than the mark. A lone U+0001 is left as it is. The mark's first
@@ -380,27 +377,26 @@ fn copy_with_root(marked: &[u8], root: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(rest);
 }
 
-/// Adds named fields to a template map, in order.
-fn add_fields<const N: usize>(
-    map: &mut tera::value::Map,
-    fields: [(&'static str, tera::Value); N],
-) {
-    let fields = fields.into_iter();
-    map.extend(fields.map(|(key, value)| (tera::value::Key::Str(key), value)));
-}
+/// Named fields that serialise as a struct. `Value::from_serializable` makes a template map of
+/// them with each key hashed once and each value handed through as it is (tera's serialiser
+/// passes a `Value` through untouched); building an `IndexMap` and converting it with
+/// `Value::from` hashes every key twice and builds the map twice.
+struct Fields<'a>(&'a [(&'static str, tera::Value)]);
 
-/// Sets the value of the map's field at `index`.
-fn set_field(map: &mut tera::value::Map, index: usize, value: tera::Value) {
-    if let Some((_, slot)) = map.get_index_mut(index) {
-        *slot = value;
+impl Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut fields = serializer.serialize_struct("Fields", self.0.len())?;
+        for (name, value) in self.0 {
+            fields.serialize_field(name, value)?;
+        }
+        fields.end()
     }
 }
 
 /// A template map of named fields, in order.
-pub(crate) fn map_value<const N: usize>(fields: [(&'static str, tera::Value); N]) -> tera::Value {
-    let mut map = tera::value::Map::with_capacity(N);
-    add_fields(&mut map, fields);
-    tera::Value::from(map)
+pub(crate) fn fields_value(fields: &[(&'static str, tera::Value)]) -> tera::Value {
+    tera::Value::from_serializable(&Fields(fields))
 }
 
 /// Builds views for one page.
@@ -576,19 +572,31 @@ impl<'s> Views<'s> {
             return Ok(Value::from_serializable(&self.article(id, content)));
         };
         let article: &'s Article = &self.site.articles[id];
-        let mut map = cache.card_map(id);
+        let card = cache.card_fields(id);
         // The card's own HTML is for lists; a briefing page has its body instead.
-        map.truncate(CARD_HTML);
-        let fields: [(&'static str, Value); 5] = [
+        let [title, slug, url, date, date_iso, dateline, summary, countries, topics, minutes, draft, _html] =
+            card;
+        let fields: [(&'static str, Value); 16] = [
+            title,
+            slug,
+            url,
+            date,
+            date_iso,
+            dateline,
+            summary,
+            countries,
+            topics,
+            minutes,
+            draft,
             ("content", content.into()),
             ("word_count", article.word_count.into()),
             ("source", Value::from_serializable(&article.source)),
             ("extra", Value::from_serializable(&article.extra)),
             ("source_path", article.relative.as_str().into()),
         ];
-        add_fields(&mut map, fields);
-        Ok(Value::from(map))
+        Ok(fields_value(&fields))
     }
+
     /// The paginator of page `current` of `total` over `items` briefings, for a list in `dir`.
     pub fn paginator(
         &self,
