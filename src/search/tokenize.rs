@@ -35,8 +35,14 @@ pub fn is_stop_word(word: &str) -> bool {
 
 /// Is `c` part of a word? (search.js: `/[\p{Alphabetic}\p{N}]/u`.)
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    // Typographic quotes and dashes (smart punctuation makes every apostrophe one) are the
+    // commonest characters outside ASCII in English briefings. Their block, General
+    // Punctuation, holds no letter or digit, and the Unicode tables are slow to ask.
+    !GENERAL_PUNCTUATION.contains(&c) && c.is_alphanumeric()
 }
+
+/// U+2000 to U+206F: spaces, dashes, quotes, ellipsis... (no letter or digit among them).
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206f}';
 
 /// Appends `c` lowercased and without accents to `out`.
 pub fn fold_into(c: char, out: &mut String) {
@@ -544,6 +550,14 @@ mod tests {
             let bytes: [u8; BLOCK] = bytes.try_into().unwrap();
             proptest::prop_assert_eq!(Block::of(&bytes), Block::of_bytes(&bytes));
         }
+    }
+
+    #[test]
+    fn general_punctuation_holds_no_word_character() {
+        for c in GENERAL_PUNCTUATION {
+            assert!(!c.is_alphanumeric(), "{c:?} (U+{:04X})", u32::from(c));
+        }
+        assert!(is_word_char('é') && is_word_char('7') && !is_word_char('’'));
     }
 
     #[test]
