@@ -12,7 +12,6 @@ use crate::error::Diagnostic;
 use crate::model::{BriefingDate, Source};
 use chrono::{DateTime, NaiveDate};
 use serde_yaml::Value;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// The keys the schema knows.
@@ -139,8 +138,6 @@ pub fn parse(split: &Split, path: &Path) -> (Option<FrontMatter>, Vec<Diagnostic
     let checker = Checker {
         path,
         split,
-        lines: split.yaml.lines().collect(),
-        key_positions: key_positions(split),
         problems: Vec::new(),
     };
     checker.check(mapping)
@@ -150,23 +147,20 @@ pub fn parse(split: &Split, path: &Path) -> (Option<FrontMatter>, Vec<Diagnostic
 struct Checker<'a> {
     path: &'a Path,
     split: &'a Split<'a>,
-    /// The YAML's lines, split once for locating list items.
-    lines: Vec<&'a str>,
-    key_positions: HashMap<String, (usize, usize)>,
     problems: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
     fn check(mut self, mapping: serde_yaml::Mapping) -> (Option<FrontMatter>, Vec<Diagnostic>) {
-        let mut fields: HashMap<String, Value> = HashMap::new();
+        let mut fields = KnownFields::default();
         let mut extra = serde_json::Map::new();
         for (key, value) in mapping {
             let Some(key) = key.as_str().map(str::to_string) else {
                 self.error_at_start(format!("keys must be text, found {}", kind(&key)));
                 continue;
             };
-            if KNOWN_KEYS.contains(&key.as_str()) {
-                fields.insert(key, value);
+            if let Some(slot) = fields.slot(&key) {
+                *slot = Some(value);
             } else {
                 self.warn_if_typo(&key);
                 extra.insert(key, serde_json::to_value(&value).unwrap_or_default());
@@ -190,11 +184,16 @@ impl Checker<'_> {
         (ok.then_some(front_matter), self.problems)
     }
 
+    /// Where `key` is written: the first top-level line that names it. (Looked up when a key's
+    /// value is placed or reported; a front matter is a few lines.)
     fn position(&self, key: &str) -> (usize, usize) {
-        self.key_positions
-            .get(key)
-            .copied()
-            .unwrap_or((self.split.yaml_first_line, 1))
+        let lines = self.split.yaml.lines().enumerate();
+        lines
+            .filter(|(_, line)| starts_top_level_key(line))
+            .find(|(_, line)| written_key(line) == Some(key))
+            .map_or((self.split.yaml_first_line, 1), |(index, _)| {
+                (index + self.split.yaml_first_line, 1)
+            })
     }
 
     fn error(&mut self, key: &str, message: String, hint: &str) {
@@ -238,7 +237,7 @@ impl Checker<'_> {
         }
     }
 
-    fn required_text(&mut self, fields: &mut HashMap<String, Value>, key: &str) -> Option<String> {
+    fn required_text(&mut self, fields: &mut KnownFields, key: &str) -> Option<String> {
         match fields.remove(key) {
             None | Some(Value::Null) => {
                 self.error_at_start(format!("missing `{key}`: every briefing needs one"));
@@ -257,7 +256,7 @@ impl Checker<'_> {
         }
     }
 
-    fn optional_text(&mut self, fields: &mut HashMap<String, Value>, key: &str) -> Option<String> {
+    fn optional_text(&mut self, fields: &mut KnownFields, key: &str) -> Option<String> {
         match fields.remove(key) {
             None | Some(Value::Null) => None,
             Some(value) => self.text(value, key),
@@ -332,7 +331,7 @@ impl Checker<'_> {
     fn locate_item(&self, key: &str, item: &str) -> (usize, usize) {
         let (key_line, key_column) = self.position(key);
         let first = key_line - self.split.yaml_first_line;
-        for (index, line) in self.lines.iter().enumerate().skip(first) {
+        for (index, line) in self.split.yaml.lines().enumerate().skip(first) {
             if index > first && starts_top_level_key(line) {
                 break;
             }
@@ -512,19 +511,27 @@ fn kind(value: &Value) -> &'static str {
 }
 
 /// Line and column of each top-level key, in file coordinates.
-fn key_positions(split: &Split) -> HashMap<String, (usize, usize)> {
-    let mut positions = HashMap::new();
-    for (index, line) in split.yaml.lines().enumerate() {
-        if starts_top_level_key(line) {
-            if let Some(colon) = line.find(':') {
-                let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
-                positions
-                    .entry(key.to_string())
-                    .or_insert((index + split.yaml_first_line, 1));
-            }
-        }
+/// The key a top-level line names, unquoted.
+fn written_key(line: &str) -> Option<&str> {
+    let colon = line.find(':')?;
+    Some(line[..colon].trim().trim_matches(|c| c == '"' || c == '\''))
+}
+
+/// The values of the keys the schema knows, in [`KNOWN_KEYS`] order, each taken once.
+#[derive(Default)]
+struct KnownFields([Option<Value>; KNOWN_KEYS.len()]);
+
+impl KnownFields {
+    /// The place for `key`'s value, if the schema knows it.
+    fn slot(&mut self, key: &str) -> Option<&mut Option<Value>> {
+        let index = KNOWN_KEYS.iter().position(|known| *known == key)?;
+        Some(&mut self.0[index])
     }
-    positions
+
+    /// `key`'s value (a known key), taken out.
+    fn remove(&mut self, key: &str) -> Option<Value> {
+        self.slot(key).and_then(Option::take)
+    }
 }
 
 fn starts_top_level_key(line: &str) -> bool {

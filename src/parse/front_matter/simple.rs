@@ -22,10 +22,9 @@ pub fn parse(text: &str) -> Option<Value> {
             return None;
         }
         let key = Value::String(key.to_string());
-        if mapping.contains_key(&key) {
+        if mapping.insert(key, value_of(value.trim())?).is_some() {
             return None; // the YAML parser reports duplicates
         }
-        mapping.insert(key, value_of(value.trim())?);
     }
     Some(Value::Mapping(mapping))
 }
@@ -51,10 +50,9 @@ fn value_of(text: &str) -> Option<Value> {
                 return None;
             }
             let key = Value::String(key.to_string());
-            if mapping.contains_key(&key) {
+            if mapping.insert(key, flow_scalar(value.trim())?).is_some() {
                 return None;
             }
-            mapping.insert(key, flow_scalar(value.trim())?);
         }
         return Some(Value::Mapping(mapping));
     }
