@@ -196,9 +196,12 @@ pub struct CardCache<'s> {
 /// The template that renders one card; list templates show it as `{{ a.html | safe }}`.
 pub const CARD_TEMPLATE: &str = "partials/card.html";
 
-/// Stands for the path to the site root in shared card values; control characters never occur
-/// in rendered text, and HTML escaping and case filters leave them alone.
-pub const ROOT_MARK: &str = "\u{1}chancery-root\u{1}";
+/// Stands for the path to the site root in shared card values. Control characters (none of them
+/// whitespace) never occur in rendered text, and HTML escaping, case filters and `trim` leave
+/// them alone. Fifteen bytes, so that the root of any page up to five folders deep (`../` each)
+/// replaces it in place.
+pub const ROOT_MARK: &str =
+    "\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{e}\u{f}\u{10}\u{11}\u{12}\u{13}\u{1}";
 
 /// Where `html` sits in a card's map, last, in the order serialising a [`Card`] gives.
 const CARD_HTML: usize = 11;
