@@ -203,10 +203,10 @@ impl BuildCache {
 
 /// A cache to save, borrowed from the build that made it: written as the very bytes of the
 /// [`BuildCache`] it stands for, without building that cache's maps first (at 10,000 briefings
-/// they were a serial ten milliseconds at the end of every build). bincode writes a map and a
-/// sequence of pairs alike, a length and then each key and value, and a boxed string as a
-/// string, so each field here reads back as the same field of a `BuildCache`.
-#[derive(Serialize)]
+/// they were a serial ten milliseconds at the end of every build). bincode writes a struct as
+/// its fields one after another, a map and a sequence of pairs alike (a length, then each key
+/// and value), and a boxed string as a string, so the parts here read back as the fields of a
+/// `BuildCache`.
 pub struct CacheToSave<'a> {
     /// [`BuildCache::key`].
     pub key: &'a str,
@@ -216,42 +216,69 @@ pub struct CacheToSave<'a> {
     pub static_files: u64,
     /// [`BuildCache::started_ns`].
     pub started_ns: i128,
-    /// [`BuildCache::briefings`], as pairs (each path once).
-    pub briefings: &'a [(String, CachedBriefing)],
-    /// [`BuildCache::pages`], as pairs (each path once).
-    pub pages: &'a [(&'a str, u64)],
-    /// [`BuildCache::vocabulary`].
-    pub vocabulary: &'a [Box<str>],
+    /// [`BuildCache::briefings`], [`BuildCache::pages`] and [`BuildCache::vocabulary`].
+    pub body: &'a CacheBody,
     /// [`BuildCache::search_files`].
     pub search_files: &'a HashMap<String, u64>,
+}
+
+/// The bulk of a cache to save (briefings, pages, vocabulary), serialised ahead: a full build
+/// makes it beside rendering, so the build's end writes bytes already made.
+pub struct CacheBody(Vec<u8>);
+
+impl CacheBody {
+    /// [`BuildCache::briefings`] and [`BuildCache::pages`] as pairs (each path once), and
+    /// [`BuildCache::vocabulary`].
+    pub fn new(
+        briefings: &[(String, CachedBriefing)],
+        pages: &[(&str, u64)],
+        vocabulary: &[Box<str>],
+    ) -> CacheBody {
+        let mut bytes = Vec::new();
+        bincode::serialize_into(&mut bytes, &(briefings, pages, vocabulary))
+            .expect("writing to memory fails only on a value bincode cannot hold");
+        CacheBody(bytes)
+    }
 }
 
 impl CacheToSave<'_> {
     /// Writes the cache beside `out` (through a temporary file, so it is whole or absent).
     pub fn save(&self, out: &Path) -> crate::error::Result<()> {
-        save_serialized(self, out)
+        let path = cache_path(out);
+        let temporary = crate::write::sibling(out, "chancery-cache.tmp");
+        let error = |e: std::io::Error| crate::error::Error::io("write", &temporary, e);
+        let mut file = std::fs::File::create(&temporary).map_err(error)?;
+        for part in self.parts() {
+            std::io::Write::write_all(&mut file, part.as_ref()).map_err(error)?;
+        }
+        drop(file);
+        crate::fs::rename(&temporary, &path)
     }
 
     /// The bytes [`CacheToSave::save`] writes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        write_serialized(self, &mut bytes)
-            .expect("writing to memory fails only on a value bincode cannot hold");
-        bytes
+        self.parts()
+            .iter()
+            .flat_map(|part| part.as_ref())
+            .copied()
+            .collect()
+    }
+
+    /// The file in order: [`CACHE_MAGIC`], the fields before the body, the body, the rest.
+    fn parts(&self) -> [std::borrow::Cow<'_, [u8]>; 4] {
+        let head = (self.key, self.build_id, self.static_files, self.started_ns);
+        [
+            CACHE_MAGIC.into(),
+            bincode_bytes(&head).into(),
+            self.body.0.as_slice().into(),
+            bincode_bytes(self.search_files).into(),
+        ]
     }
 }
 
-/// Writes a cache beside `out`, through a temporary file, so it is whole or absent.
-fn save_serialized(cache: &impl Serialize, out: &Path) -> crate::error::Result<()> {
-    let path = cache_path(out);
-    let temporary = crate::write::sibling(out, "chancery-cache.tmp");
-    let error = |e: std::io::Error| crate::error::Error::io("write", &temporary, e);
-    // Streamed: at 100,000 briefings the cache is tens of megabytes.
-    let file = std::fs::File::create(&temporary).map_err(error)?;
-    let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
-    write_serialized(cache, &mut writer).map_err(error)?;
-    std::io::Write::flush(&mut writer).map_err(error)?;
-    crate::fs::rename(&temporary, &path)
+/// `value` in bincode.
+fn bincode_bytes(value: &impl Serialize) -> Vec<u8> {
+    bincode::serialize(value).expect("bincode holds every value a cache has")
 }
 
 /// A cache as the file holds it: [`CACHE_MAGIC`], then the cache in bincode.
