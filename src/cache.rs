@@ -146,8 +146,6 @@ impl CachedWarning {
 pub struct BuildCache {
     /// chancery's version and the settings' hash: a cache from other ones is not used.
     pub key: String,
-    /// The build id written into the output's marker by the build that wrote this cache.
-    pub build_id: String,
     /// Hash of the static files' names and versions.
     pub static_files: u64,
     /// When the build that wrote this cache started (nanoseconds since the epoch). A file
@@ -160,6 +158,9 @@ pub struct BuildCache {
     pub pages: HashMap<String, u64>,
     /// The search terms of [`CachedBriefing::search`], by id.
     pub vocabulary: Vec<String>,
+    /// The build id written into the output's marker by the build that wrote this cache. (After
+    /// the bulk: a build learns it once its output is under way, see [`CacheWriter`].)
+    pub build_id: String,
     /// A hash of each file of the search index, by output path.
     pub search_files: HashMap<String, u64>,
 }
@@ -201,97 +202,131 @@ impl BuildCache {
     }
 }
 
-/// A cache to save, borrowed from the build that made it: written as the very bytes of the
-/// [`BuildCache`] it stands for, without building that cache's maps first (at 10,000 briefings
-/// they were a serial ten milliseconds at the end of every build). bincode writes a struct as
-/// its fields one after another, a map and a sequence of pairs alike (a length, then each key
-/// and value), and a boxed string as a string, so the parts here read back as the fields of a
-/// `BuildCache`.
-pub struct CacheToSave<'a> {
+/// The part of a cache a build knows before it writes its output, borrowed from the build: it
+/// is serialised as the very bytes of the [`BuildCache`] fields it stands for, without building
+/// that cache's maps first. bincode writes a struct as its fields one after another, a map and
+/// a sequence of pairs alike (a length, then each key and value), and a boxed string as a
+/// string, so these read back as the first fields of a `BuildCache`.
+#[derive(Serialize)]
+pub struct CacheHead<'a> {
     /// [`BuildCache::key`].
     pub key: &'a str,
-    /// [`BuildCache::build_id`].
-    pub build_id: &'a str,
     /// [`BuildCache::static_files`].
     pub static_files: u64,
     /// [`BuildCache::started_ns`].
     pub started_ns: i128,
-    /// [`BuildCache::briefings`], [`BuildCache::pages`] and [`BuildCache::vocabulary`].
-    pub body: &'a CacheBody,
-    /// [`BuildCache::search_files`].
-    pub search_files: &'a HashMap<String, u64>,
-}
-
-/// The bulk of a cache to save (briefings, pages, vocabulary), serialised ahead: a full build
-/// makes it beside rendering, so the build's end writes bytes already made.
-pub struct CacheBody(Vec<u8>);
-
-impl CacheBody {
-    /// [`BuildCache::briefings`] and [`BuildCache::pages`] as pairs (each path once), and
+    /// [`BuildCache::briefings`], as pairs (each path once).
+    pub briefings: &'a [(String, CachedBriefing)],
+    /// [`BuildCache::pages`], as pairs (each path once).
+    pub pages: &'a [(&'a str, u64)],
     /// [`BuildCache::vocabulary`].
-    pub fn new(
-        briefings: &[(String, CachedBriefing)],
-        pages: &[(&str, u64)],
-        vocabulary: &[Box<str>],
-    ) -> CacheBody {
+    pub vocabulary: &'a [Box<str>],
+}
+
+/// The rest of a cache: [`BuildCache::build_id`] and [`BuildCache::search_files`].
+#[derive(Serialize)]
+struct CacheTail<'a> {
+    build_id: &'a str,
+    search_files: &'a HashMap<String, u64>,
+}
+
+impl CacheHead<'_> {
+    /// The whole cache file's bytes, with the given tail.
+    pub fn to_bytes(&self, build_id: &str, search_files: &HashMap<String, u64>) -> Vec<u8> {
         let mut bytes = Vec::new();
-        bincode::serialize_into(&mut bytes, &(briefings, pages, vocabulary))
+        let tail = CacheTail {
+            build_id,
+            search_files,
+        };
+        write_serialized(&(self, tail), &mut bytes)
             .expect("writing to memory fails only on a value bincode cannot hold");
-        CacheBody(bytes)
+        bytes
     }
 }
 
-impl CacheToSave<'_> {
-    /// Writes the cache beside `out` (through a temporary file, so it is whole or absent).
-    pub fn save(&self, out: &Path) -> crate::error::Result<()> {
-        let path = cache_path(out);
+/// A cache being saved: a temporary file beside the output holding all but the build id and
+/// the search files' hashes. A full build writes it beside rendering (at its end it was a
+/// serial ten milliseconds at 10,000 briefings), streamed (at 100,000 briefings the cache is
+/// over a hundred megabytes). Dropped unfinished, as when the build fails, the file goes.
+pub struct CacheWriter {
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    temporary: PathBuf,
+    path: PathBuf,
+}
+
+impl CacheWriter {
+    /// Starts the cache beside `out` with `head`.
+    pub fn start(out: &Path, head: &CacheHead) -> crate::error::Result<CacheWriter> {
         let temporary = crate::write::sibling(out, "chancery-cache.tmp");
-        let error = |e: std::io::Error| crate::error::Error::io("write", &temporary, e);
-        let mut file = std::fs::File::create(&temporary).map_err(error)?;
-        for part in self.parts() {
-            std::io::Write::write_all(&mut file, part.as_ref()).map_err(error)?;
+        let error = |e| crate::error::Error::io("write", &temporary, e);
+        // Beside rendering, this may come before the output's own folder is made.
+        if let Some(parent) = temporary.parent() {
+            std::fs::create_dir_all(parent).map_err(error)?;
         }
-        drop(file);
-        crate::fs::rename(&temporary, &path)
+        let file = std::fs::File::create(&temporary).map_err(error)?;
+        let mut writer = CacheWriter {
+            file: Some(std::io::BufWriter::with_capacity(1 << 16, file)),
+            temporary,
+            path: cache_path(out),
+        };
+        writer.write(|file| write_serialized(head, file))?;
+        Ok(writer)
     }
 
-    /// The bytes [`CacheToSave::save`] writes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.parts()
-            .iter()
-            .flat_map(|part| part.as_ref())
-            .copied()
-            .collect()
+    /// Writes the tail and puts the cache in place.
+    pub fn finish(
+        mut self,
+        build_id: &str,
+        search_files: &HashMap<String, u64>,
+    ) -> crate::error::Result<()> {
+        let tail = CacheTail {
+            build_id,
+            search_files,
+        };
+        self.write(|file| {
+            write_bincode(&tail, file)?;
+            std::io::Write::flush(file)
+        })?;
+        drop(self.file.take());
+        crate::fs::rename(&self.temporary, &self.path)
     }
 
-    /// The file in order: [`CACHE_MAGIC`], the fields before the body, the body, the rest.
-    fn parts(&self) -> [std::borrow::Cow<'_, [u8]>; 4] {
-        let head = (self.key, self.build_id, self.static_files, self.started_ns);
-        [
-            CACHE_MAGIC.into(),
-            bincode_bytes(&head).into(),
-            self.body.0.as_slice().into(),
-            bincode_bytes(self.search_files).into(),
-        ]
+    fn write(
+        &mut self,
+        f: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> crate::error::Result<()> {
+        let file = self
+            .file
+            .as_mut()
+            .expect("an unfinished cache has its file");
+        f(file).map_err(|e| crate::error::Error::io("write", &self.temporary, e))
     }
 }
 
-/// `value` in bincode.
-fn bincode_bytes(value: &impl Serialize) -> Vec<u8> {
-    bincode::serialize(value).expect("bincode holds every value a cache has")
+impl Drop for CacheWriter {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+    }
 }
 
 /// A cache as the file holds it: [`CACHE_MAGIC`], then the cache in bincode.
 fn write_serialized(cache: &impl Serialize, out: &mut impl std::io::Write) -> std::io::Result<()> {
     out.write_all(CACHE_MAGIC)?;
-    bincode::serialize_into(out, cache).map_err(|e| match *e {
+    write_bincode(cache, out)
+}
+
+/// `value` in bincode, written to `out`.
+fn write_bincode(value: &impl Serialize, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    bincode::serialize_into(out, value).map_err(|e| match *e {
         bincode::ErrorKind::Io(e) => e,
         other => std::io::Error::other(other.to_string()),
     })
 }
 
 /// The first bytes of a cache file, naming its format (a cache in another one is not read).
-pub const CACHE_MAGIC: &[u8] = b"chancery-cache bincode 1\n";
+pub const CACHE_MAGIC: &[u8] = b"chancery-cache bincode 2\n";
 
 /// `extra` as JSON text inside the bincode cache.
 mod json_text {

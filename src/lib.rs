@@ -133,19 +133,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (site, parsed, mut diagnostics) = (indexed.site, indexed.parsed, indexed.diagnostics);
     let plan = render::Plan::new(&site, theme.settings);
     laps.lap("plan");
-    let cache_body = || {
+    let start_cache = || {
         let pages = plan.fingerprint_pairs();
-        let vocabulary = &site.vocabulary;
-        vocabulary.with_terms(|terms| cache::CacheBody::new(&parsed.records, &pages, terms))
+        site.vocabulary.with_terms(|vocabulary| {
+            let head = cache::CacheHead {
+                key: &setup.cache_key,
+                static_files: theme.static_signature,
+                started_ns,
+                briefings: &parsed.records,
+                pages: &pages,
+                vocabulary,
+            };
+            cache::CacheWriter::start(&setup.out, &head)
+        })
     };
-    // A full build serialises most of its cache beside rendering (a serial ten milliseconds
-    // at its end at 10,000 briefings, otherwise).
-    let (written, body) = match up_to_date(&setup, &theme, &plan) {
+    // A full build writes most of its cache beside rendering (at its end, that was a serial
+    // ten milliseconds at 10,000 briefings).
+    let (written, cache_writer) = match up_to_date(&setup, &theme, &plan) {
         Some(build_id) => (Written::unchanged(&plan, build_id), None),
         None => {
-            let (written, body) =
-                rayon::join(|| write_site(&setup, &site, &theme, &plan), cache_body);
-            (written?, Some(body))
+            let (written, writer) =
+                rayon::join(|| write_site(&setup, &site, &theme, &plan), start_cache);
+            (written?, Some(writer))
         }
     };
     laps.lap("render+write");
@@ -170,15 +179,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let saved = match unchanged_cache {
         true => Ok(()),
-        false => cache::CacheToSave {
-            key: &setup.cache_key,
-            build_id: &written.build_id,
-            static_files: theme.static_signature,
-            started_ns,
-            body: &body.unwrap_or_else(cache_body),
-            search_files: &search_files,
-        }
-        .save(&setup.out),
+        false => cache_writer
+            .unwrap_or_else(start_cache)
+            .and_then(|writer| writer.finish(&written.build_id, &search_files)),
     };
     // Freeing the site takes tens of milliseconds at 10,000 briefings and nothing waits for it:
     // a thread of its own does it, and the build returns without waiting; a process about to

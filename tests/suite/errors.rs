@@ -25,17 +25,24 @@ fn built_site() -> Site {
 fn fails_keeping_output(site: &Site) -> Vec<Diagnostic> {
     let before = snapshot(&site.out());
     assert!(!before.is_empty(), "build a good site first");
+    let cache = std::fs::read(chancery::cache::cache_path(&site.out())).ok();
     let error = site.build_err();
     assert!(
         before == snapshot(&site.out()),
         "a failed build changed public/"
     );
+    let cache_after = std::fs::read(chancery::cache::cache_path(&site.out())).ok();
+    assert!(
+        cache == cache_after,
+        "a failed build changed the build cache"
+    );
+    // Nor does it leave a staging folder or a half-written cache (`.tmp`).
     let leftovers: Vec<_> = std::fs::read_dir(&site.root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("staging") || n.ends_with(".old"))
+        .filter(|n| n.contains("staging") || n.ends_with(".old") || n.ends_with(".tmp"))
         .collect();
-    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
     let text = error.to_string();
     assert!(text.contains("build failed"), "{text}");
     diagnostics(&error).to_vec()
