@@ -159,7 +159,7 @@ pub struct BuildCache {
     /// The search terms of [`CachedBriefing::search`], by id.
     pub vocabulary: Vec<String>,
     /// The build id written into the output's marker by the build that wrote this cache. (After
-    /// the bulk: a build learns it once its output is under way, see [`CacheWriter`].)
+    /// the bulk, which a build writes beside rendering: see [`CacheWriter`].)
     pub build_id: String,
     /// A hash of each file of the search index, by output path.
     pub search_files: HashMap<String, u64>,
@@ -219,33 +219,31 @@ pub struct CacheHead<'a> {
     pub briefings: &'a [(String, CachedBriefing)],
     /// [`BuildCache::pages`], as pairs (each path once).
     pub pages: &'a [(&'a str, u64)],
-    /// [`BuildCache::vocabulary`].
-    pub vocabulary: &'a [Box<str>],
 }
 
-/// The rest of a cache: [`BuildCache::build_id`] and [`BuildCache::search_files`].
+/// The rest of a cache, known once the output is written.
 #[derive(Serialize)]
-struct CacheTail<'a> {
-    build_id: &'a str,
-    search_files: &'a HashMap<String, u64>,
+pub struct CacheTail<'a> {
+    /// [`BuildCache::vocabulary`]. (Rendering adds the words of country and topic names, and
+    /// holds the vocabulary's lock while it builds the search index: it is not read before.)
+    pub vocabulary: &'a [Box<str>],
+    /// [`BuildCache::build_id`].
+    pub build_id: &'a str,
+    /// [`BuildCache::search_files`].
+    pub search_files: &'a HashMap<String, u64>,
 }
 
 impl CacheHead<'_> {
-    /// The whole cache file's bytes, with the given tail.
-    pub fn to_bytes(&self, build_id: &str, search_files: &HashMap<String, u64>) -> Vec<u8> {
+    /// The whole cache file's bytes, with `tail`.
+    pub fn to_bytes(&self, tail: &CacheTail) -> Vec<u8> {
         let mut bytes = Vec::new();
-        let tail = CacheTail {
-            build_id,
-            search_files,
-        };
         write_serialized(&(self, tail), &mut bytes)
             .expect("writing to memory fails only on a value bincode cannot hold");
         bytes
     }
 }
 
-/// A cache being saved: a temporary file beside the output holding all but the build id and
-/// the search files' hashes. A full build writes it beside rendering (at its end it was a
+/// A cache being saved: a temporary file beside the output holding its [`CacheHead`]. A full build writes it beside rendering (at its end it was a
 /// serial ten milliseconds at 10,000 briefings), streamed (at 100,000 briefings the cache is
 /// over a hundred megabytes). Dropped unfinished, as when the build fails, the file goes.
 pub struct CacheWriter {
@@ -273,18 +271,10 @@ impl CacheWriter {
         Ok(writer)
     }
 
-    /// Writes the tail and puts the cache in place.
-    pub fn finish(
-        mut self,
-        build_id: &str,
-        search_files: &HashMap<String, u64>,
-    ) -> crate::error::Result<()> {
-        let tail = CacheTail {
-            build_id,
-            search_files,
-        };
+    /// Writes `tail` and puts the cache in place.
+    pub fn finish(mut self, tail: &CacheTail) -> crate::error::Result<()> {
         self.write(|file| {
-            write_bincode(&tail, file)?;
+            write_bincode(tail, file)?;
             std::io::Write::flush(file)
         })?;
         drop(self.file.take());

@@ -134,18 +134,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let plan = render::Plan::new(&site, theme.settings);
     laps.lap("plan");
     let start_cache = || {
-        let pages = plan.fingerprint_pairs();
-        site.vocabulary.with_terms(|vocabulary| {
-            let head = cache::CacheHead {
-                key: &setup.cache_key,
-                static_files: theme.static_signature,
-                started_ns,
-                briefings: &parsed.records,
-                pages: &pages,
-                vocabulary,
-            };
-            cache::CacheWriter::start(&setup.out, &head)
-        })
+        let head = cache::CacheHead {
+            key: &setup.cache_key,
+            static_files: theme.static_signature,
+            started_ns,
+            briefings: &parsed.records,
+            pages: &plan.fingerprint_pairs(),
+        };
+        cache::CacheWriter::start(&setup.out, &head)
     };
     // A full build writes most of its cache beside rendering (at its end, that was a serial
     // ten milliseconds at 10,000 briefings).
@@ -179,9 +175,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let saved = match unchanged_cache {
         true => Ok(()),
-        false => cache_writer
-            .unwrap_or_else(start_cache)
-            .and_then(|writer| writer.finish(&written.build_id, &search_files)),
+        false => cache_writer.unwrap_or_else(start_cache).and_then(|writer| {
+            site.vocabulary.with_terms(|vocabulary| {
+                writer.finish(&cache::CacheTail {
+                    vocabulary,
+                    build_id: &written.build_id,
+                    search_files: &search_files,
+                })
+            })
+        }),
     };
     // Freeing the site takes tens of milliseconds at 10,000 briefings and nothing waits for it:
     // a thread of its own does it, and the build returns without waiting; a process about to

@@ -346,9 +346,12 @@ fn the_saved_cache_reads_back_as_it_was() {
         started_ns: cache.started_ns,
         briefings: &briefings,
         pages: &pages,
-        vocabulary: &vocabulary,
     };
-    let borrowed = head.to_bytes(&cache.build_id, &cache.search_files);
+    let borrowed = head.to_bytes(&chancery::cache::CacheTail {
+        vocabulary: &vocabulary,
+        build_id: &cache.build_id,
+        search_files: &cache.search_files,
+    });
     // The same bytes as the cache itself writes.
     assert_eq!(borrowed, cache.to_bytes());
     let from_parts = chancery::cache::BuildCache::from_bytes(&borrowed).unwrap();
