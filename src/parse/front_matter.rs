@@ -510,7 +510,6 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// Line and column of each top-level key, in file coordinates.
 /// The key a top-level line names, unquoted.
 fn written_key(line: &str) -> Option<&str> {
     let colon = line.find(':')?;
