@@ -198,8 +198,7 @@ pub const CARD_TEMPLATE: &str = "partials/card.html";
 
 /// Stands for the path to the site root in shared card values. Control characters (none of them
 /// whitespace) never occur in rendered text, and HTML escaping, case filters and `trim` leave
-/// them alone. Fifteen bytes, so that the root of any page up to five folders deep (`../` each)
-/// replaces it in place.
+/// them alone.
 pub const ROOT_MARK: &str =
     "\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{e}\u{f}\u{10}\u{11}\u{12}\u{13}\u{1}";
 
@@ -327,37 +326,17 @@ impl<'s> CardCache<'s> {
 /// A card's fields, in the order serialising a [`Card`] gives.
 type CardFields = [(&'static str, tera::Value); 12];
 
-/// Puts `root` where a rendered page has [`ROOT_MARK`]s (from shared card values), in place
-/// when `root` is no longer than the mark. A lone U+0001 is left as it is. The mark's first
-/// byte occurs nowhere else, so this jumps from one to the next with memchr.
+/// Puts `root` where a rendered page has [`ROOT_MARK`]s (from shared card values). A lone
+/// U+0001 is left as it is. The mark's first byte occurs nowhere else, so this jumps from one
+/// to the next with memchr.
 pub fn put_root(page: &mut Vec<u8>, root: &str) {
-    let mark = ROOT_MARK.as_bytes();
     let Some(first) = memchr::memchr(1, page) else {
         return;
     };
-    if root.len() > mark.len() {
-        let mut out = Vec::with_capacity(page.len() + 8 * root.len());
-        out.extend_from_slice(&page[..first]);
-        copy_with_root(&page[first..], root.as_bytes(), &mut out);
-        *page = out;
-        return;
-    }
-    // Bytes before `read` are settled into `page[..write]`; `write <= read` throughout.
-    let (mut read, mut write) = (first, first);
-    while read < page.len() {
-        let (taken, put): (usize, &[u8]) = match page[read..].starts_with(mark) {
-            true => (mark.len(), root.as_bytes()),
-            false => (1, &[1]),
-        };
-        page[write..write + put.len()].copy_from_slice(put);
-        read += taken;
-        write += put.len();
-        let next = memchr::memchr(1, &page[read..]).map_or(page.len(), |at| read + at);
-        page.copy_within(read..next, write);
-        write += next - read;
-        read = next;
-    }
-    page.truncate(write);
+    let mut out = Vec::with_capacity(page.len() + 8 * root.len());
+    out.extend_from_slice(&page[..first]);
+    copy_with_root(&page[first..], root.as_bytes(), &mut out);
+    *page = out;
 }
 
 /// Appends `marked` to `out` with every [`ROOT_MARK`] replaced by `root`.
@@ -779,7 +758,7 @@ mod tests {
     #[test]
     fn the_root_mark_is_replaced_everywhere_and_nothing_else_is() {
         let marked = format!("<a href=\"{ROOT_MARK}x/\">{ROOT_MARK}</a>\u{1}y{ROOT_MARK}\u{1}");
-        // Roots shorter than the mark (in place), as long, and longer (copied).
+        // Roots shorter than the mark, as long, and longer.
         for root in [
             "",
             "../",
