@@ -344,8 +344,9 @@ pub fn render_site(
             .map(|(page, path, fingerprint)| {
                 let was_reused = reused(path, *fingerprint);
                 if !was_reused {
-                    let html = renderer.render_page_bytes(page)?;
-                    sink(path, &html)?;
+                    PAGE_BUFFERS.with_borrow_mut(|buffers| {
+                        sink(path, renderer.render_page_into(page, buffers)?)
+                    })?;
                 }
                 Ok(was_reused)
             })
@@ -522,7 +523,9 @@ impl<'s> Renderer<'s> {
 
     /// Renders one page to HTML.
     pub fn render_page(&self, page: &Page) -> Result<String> {
-        let html = self.render_page_bytes(page)?;
+        let html = self
+            .render_page_into(page, &mut PageBuffers::default())?
+            .to_vec();
         // Tera writes only strings it was given or escaped, so the bytes are UTF-8.
         String::from_utf8(html).map_err(|e| {
             Error::Invalid(vec![Diagnostic::error(
@@ -532,19 +535,28 @@ impl<'s> Renderer<'s> {
         })
     }
 
-    /// Renders one page to HTML, as bytes to write. The build takes this one: it skips the
-    /// UTF-8 check of every page that a `String` would need (about 2% of a build).
-    pub fn render_page_bytes(&self, page: &Page) -> Result<Vec<u8>> {
+    /// Renders one page to HTML in `buffers`, as bytes to write. The build takes this one: it
+    /// skips the UTF-8 check of every page that a `String` would need (about 2% of a build).
+    pub fn render_page_into<'b>(
+        &self,
+        page: &Page,
+        buffers: &'b mut PageBuffers,
+    ) -> Result<&'b [u8]> {
         // A briefing's body: kept from parse, or rendered again from its file.
         let content = match page {
             Page::Briefing(id) => Some(self.site.articles[*id].content()?),
             _ => None,
         };
-        self.render_html(page, content.as_deref())
+        self.render_html(page, content.as_deref(), buffers)
             .map_err(|e| Error::Invalid(vec![templates::diagnostic(&e, self.sources)]))
     }
 
-    fn render_html(&self, page: &Page, content: Option<&str>) -> tera::TeraResult<Vec<u8>> {
+    fn render_html<'b>(
+        &self,
+        page: &Page,
+        content: Option<&str>,
+        buffers: &'b mut PageBuffers,
+    ) -> tera::TeraResult<&'b [u8]> {
         let (site, options) = (self.site, self.options);
         let dir = page.dir(site);
         let views = match (page, &site.config.base_url) {
@@ -563,14 +575,30 @@ impl<'s> Renderer<'s> {
         }
         let title = fill_page_context(site, &views, page, &dir, content, &mut context)?;
         context.insert("title", &title);
-        // Room for the page's own text plus the layout, so the buffer rarely grows.
-        let mut html = Vec::with_capacity(content.map_or(0, str::len) + 16 * 1024);
-        self.tera.render_to(page.template(), &context, &mut html)?;
-        if views.shares_cards() {
-            views::put_root(&mut html, views.linker.root());
+        let PageBuffers { rendered, rooted } = buffers;
+        rendered.clear();
+        self.tera
+            .render_to(page.template(), &context, &mut *rendered)?;
+        if views.shares_cards() && views::put_root(rendered, views.linker.root(), rooted) {
+            return Ok(rooted);
         }
-        Ok(html)
+        Ok(rendered)
     }
+}
+
+/// The buffers a page is rendered in, kept from page to page: a fresh buffer for every page
+/// grew a list page by reallocation (copying it) and took fresh memory from the kernel.
+#[derive(Default)]
+pub struct PageBuffers {
+    /// What the template wrote.
+    rendered: Vec<u8>,
+    /// The page with its root marks replaced, when it has any.
+    rooted: Vec<u8>,
+}
+
+thread_local! {
+    /// Each rendering thread's [`PageBuffers`].
+    static PAGE_BUFFERS: std::cell::RefCell<PageBuffers> = Default::default();
 }
 
 /// Adds the page's own variables; returns its `<title>` text.

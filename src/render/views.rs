@@ -326,17 +326,17 @@ impl<'s> CardCache<'s> {
 /// A card's fields, in the order serialising a [`Card`] gives.
 type CardFields = [(&'static str, tera::Value); 12];
 
-/// Puts `root` where a rendered page has [`ROOT_MARK`]s (from shared card values). A lone
-/// U+0001 is left as it is. The mark's first byte occurs nowhere else, so this jumps from one
-/// to the next with memchr.
-pub fn put_root(page: &mut Vec<u8>, root: &str) {
+/// Writes `page` into `out` with `root` where it has [`ROOT_MARK`]s (from shared card values),
+/// and says so; false (and `out` untouched) when it has none. A lone U+0001 is left as it is.
+/// The mark's first byte occurs nowhere else, so this jumps from one to the next with memchr.
+pub fn put_root(page: &[u8], root: &str, out: &mut Vec<u8>) -> bool {
     let Some(first) = memchr::memchr(1, page) else {
-        return;
+        return false;
     };
-    let mut out = Vec::with_capacity(page.len() + 8 * root.len());
+    out.clear();
     out.extend_from_slice(&page[..first]);
-    copy_with_root(&page[first..], root.as_bytes(), &mut out);
-    *page = out;
+    copy_with_root(&page[first..], root.as_bytes(), out);
+    true
 }
 
 /// Appends `marked` to `out` with every [`ROOT_MARK`] replaced by `root`.
@@ -750,9 +750,12 @@ mod tests {
 
     /// `put_root` as the plain definition: `str::replace` on the text.
     fn replaced(page: &str, root: &str) -> String {
-        let mut bytes = page.as_bytes().to_vec();
-        put_root(&mut bytes, root);
-        String::from_utf8(bytes).unwrap()
+        // A used buffer, as a rendering thread's is: what it held must not show through.
+        let mut out = b"a previous page".to_vec();
+        match put_root(page.as_bytes(), root, &mut out) {
+            true => String::from_utf8(out).unwrap(),
+            false => page.to_string(),
+        }
     }
 
     #[test]
