@@ -133,16 +133,15 @@ fn topic_terms(
     for (id, briefing) in briefings.iter().enumerate() {
         let mut slugs = Vec::new();
         for name in &briefing.topic_names {
-            let slug = slugify(&name.value);
+            let slug = slugify(name);
             let slug = aliases.get(&slug).cloned().unwrap_or(slug);
             if slug.is_empty() {
+                let path = &briefing.article.path;
+                let (line, column) = crate::parse::list_item_position(path, "topics", name);
                 diagnostics.push(
-                    Diagnostic::error(
-                        &briefing.article.path,
-                        format!("topic `{}` has no letters or digits", name.value),
-                    )
-                    .at(name.line, name.column)
-                    .hint("topics are words such as `diplomacy` or `Indo-Pacific`"),
+                    Diagnostic::error(path, format!("topic `{name}` has no letters or digits"))
+                        .at(line, column)
+                        .hint("topics are words such as `diplomacy` or `Indo-Pacific`"),
                 );
                 continue;
             }
@@ -150,7 +149,7 @@ fn topic_terms(
                 continue;
             }
             let entry = by_slug.entry(slug.clone()).or_default();
-            *entry.0.entry(name.value.clone()).or_insert(0) += 1;
+            *entry.0.entry(name.clone()).or_insert(0) += 1;
             entry.1.push(id);
             slugs.push(slug);
         }

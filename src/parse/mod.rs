@@ -21,7 +21,7 @@ use crate::load::{SourceEntry, SourceFile};
 use crate::model::{Article, BriefingDate};
 use crate::search::{Tokenizer, Vocabulary};
 use crate::urls::{slugify, LinkStyle};
-use front_matter::{FrontMatter, Located};
+use front_matter::FrontMatter;
 use markdown::LinkTarget;
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -36,7 +36,7 @@ pub struct ParsedBriefing {
     /// Its countries, resolved.
     pub country_ids: Vec<CountryId>,
     /// Its topics, as written.
-    pub topic_names: Vec<Located<String>>,
+    pub topic_names: Vec<String>,
 }
 
 /// What the parse stage produced.
@@ -297,7 +297,7 @@ fn resolve_countries(
 ) -> Vec<CountryId> {
     let mut ids = Vec::new();
     for name in front.map_or(&[][..], |f| &f.countries) {
-        match gazetteer.lookup(&name.value) {
+        match gazetteer.lookup(name) {
             Ok(id) if !ids.contains(&id) => ids.push(id),
             Ok(_) => {}
             Err(unknown) => {
@@ -306,9 +306,12 @@ fn resolve_countries(
                     (Some(near), true) => format!("did you mean `{near}`? Countries are names, ISO codes or demonyms; site.yaml `entities:` adds others"),
                     (None, true) => "countries are names, ISO codes or demonyms; site.yaml `entities:` adds others (e.g. European Union)".to_string(),
                 };
+                let (line, column) =
+                    front_matter::item_position(&file.text, &file.path, "countries", name)
+                        .unwrap_or((1, 1));
                 diagnostics.push(
                     Diagnostic::error(&file.path, unknown.to_string())
-                        .at(name.line, name.column)
+                        .at(line, column)
                         .hint(hint),
                 );
             }
@@ -665,7 +668,7 @@ impl FreshBody {
             word_count: article.word_count,
             extra: article.extra.clone(),
             countries: Vec::new(),
-            topics: front.topics.iter().map(|t| t.value.clone()).collect(),
+            topics: front.topics.clone(),
             body_start: article.body_start,
             body_hash: article.body_hash,
             links: article.links.clone(),
@@ -722,15 +725,7 @@ fn from_record(
         topics: Vec::new(),
         related: Vec::new(),
     };
-    let topic_names = record
-        .topics
-        .iter()
-        .map(|t| Located {
-            value: t.clone(),
-            line: 1,
-            column: 1,
-        })
-        .collect();
+    let topic_names = record.topics.clone();
     let diagnostics = record
         .warnings
         .iter()
@@ -781,6 +776,17 @@ fn resolve_link(
 }
 
 /// `path` relative to the folder of `from`, normalised; None if it climbs out of content/.
+/// Where `item` of the list `key` is written in the briefing file at `path`, read again: for
+/// reporting a problem found after parse (a topic that makes no slug).
+pub fn list_item_position(path: &std::path::Path, key: &str, item: &str) -> (usize, usize) {
+    let text = std::fs::read(path)
+        .ok()
+        .and_then(|bytes| crate::load::decode_utf8(path, bytes).ok())
+        .map(crate::load::normalise);
+    text.and_then(|text| front_matter::item_position(&text, path, key, item))
+        .unwrap_or((1, 1))
+}
+
 fn join_relative(from: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();

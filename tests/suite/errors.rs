@@ -138,6 +138,15 @@ fn unknown_country_in_a_block_list() {
 }
 
 #[test]
+fn a_topic_without_letters_is_located_in_its_list() {
+    // Found when topics are gathered, after parse: the file is read again to place it. The
+    // line starts with a BOM and CRLFs, which the position must not count.
+    let text = "\u{feff}---\r\ntitle: A\r\ndate: 2021-05-01\r\ntopics:\r\n  - energy\r\n  - \"§§\"\r\n---\r\nBody.\r\n";
+    let e = one_error(BAD, text.as_bytes(), 6, Some(6));
+    assert!(e.message.contains("no letters or digits"), "{e}");
+}
+
+#[test]
 fn duplicate_slugs_name_both_files() {
     let site = built_site();
     let first = "content/briefings/2021-05-01-talks.md";
