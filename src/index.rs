@@ -28,8 +28,11 @@ pub fn build_site(
     vocabulary: crate::search::Vocabulary,
 ) -> (Site, Vec<Diagnostic>) {
     let briefings = newest_first(briefings);
-    let (countries, country_of) = country_terms(&briefings, gazetteer);
-    let (topics, topic_of, diagnostics) = topic_terms(&briefings, &config);
+    // Independent, and each one thread's work: side by side.
+    let ((countries, country_of), (topics, topic_of, diagnostics)) = rayon::join(
+        || country_terms(&briefings, gazetteer),
+        || topic_terms(&briefings, &config),
+    );
     let mut articles: Vec<Article> = briefings
         .into_iter()
         .enumerate()
@@ -140,10 +143,14 @@ fn topic_terms(
     // slug -> (spellings with counts, articles)
     let mut by_slug: HashMap<String, (BTreeMap<String, usize>, Vec<ArticleId>)> = HashMap::new();
     let mut slugs_of: Vec<Vec<String>> = Vec::with_capacity(briefings.len());
-    for (id, briefing) in briefings.iter().enumerate() {
+    // Each name's slug, in parallel; the merging below is one thread's.
+    let slugged: Vec<Vec<String>> = briefings
+        .par_iter()
+        .map(|b| b.topic_names.iter().map(|name| slugify(name)).collect())
+        .collect();
+    for ((id, briefing), slugged) in briefings.iter().enumerate().zip(slugged) {
         let mut slugs = Vec::new();
-        for name in &briefing.topic_names {
-            let slug = slugify(name);
+        for (name, slug) in briefing.topic_names.iter().zip(slugged) {
             let slug = aliases.get(&slug).cloned().unwrap_or(slug);
             if slug.is_empty() {
                 let path = &briefing.article.path;
@@ -159,7 +166,12 @@ fn topic_terms(
                 continue;
             }
             let entry = by_slug.entry(slug.clone()).or_default();
-            *entry.0.entry(name.clone()).or_insert(0) += 1;
+            // The spelling is copied the first time only.
+            if let Some(count) = entry.0.get_mut(name) {
+                *count += 1;
+            } else {
+                entry.0.insert(name.clone(), 1);
+            }
             entry.1.push(id);
             slugs.push(slug);
         }
