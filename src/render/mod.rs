@@ -569,7 +569,7 @@ impl<'s> Renderer<'s> {
         };
         let mut context = Context::new();
         context.insert_value("site", self.cards.site_value());
-        context.insert("nav", &views.nav());
+        context.insert_value("nav", views.nav_value());
         context.insert("root", views.linker.root());
         context.insert("page_kind", page.kind());
         if let Some(base_url) = &site.config.base_url {
@@ -680,7 +680,8 @@ fn fill_page_context(
         }
         Page::Region(r, n) => {
             let region = &site.regions[r];
-            context.insert("region", &region_view(views, r));
+            let value = |views: &Views| tera::Value::from_serializable(&region_view(views, r));
+            context.insert_value("region", views.region_value(r, value));
             list_context(
                 views,
                 context,

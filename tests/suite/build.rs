@@ -710,6 +710,13 @@ fn card_links_printed_by_a_template_lead_from_their_page() {
          {% for r in related %}<a href=\"{{ r.url }}\">r</a>{% endfor %}\
          {% if older %}<a href=\"{{ older.url }}\">o</a>{% endif %}\n",
     );
+    // A region's value and `nav` are shared by its pages too (made once, not per page).
+    site.write(
+        "templates/region.html",
+        "<a href=\"{{ region.url }}\">r</a>{% if region.parent %}<a href=\"{{ region.parent.url }}\">p</a>{% endif %}\
+         {% for c in region.countries %}<a href=\"{{ c.url }}\">{{ c.name }}</a>{% endfor %}\
+         <a href=\"{{ nav.countries }}\">n</a><a href=\"{{ nav.topics }}\">t</a>\n",
+    );
     site.build();
     let expect_root = |page: &str, root: &str| {
         let html = site.read_out(page);
@@ -726,7 +733,7 @@ fn card_links_printed_by_a_template_lead_from_their_page() {
                 .strip_prefix(root)
                 .unwrap_or_else(|| panic!("{page}: {href}"));
             assert!(
-                ["briefings/", "countries/", "topics/"]
+                ["briefings/", "countries/", "topics/", "regions/"]
                     .iter()
                     .any(|p| inside.starts_with(p)),
                 "{page}: {href}"
@@ -746,6 +753,8 @@ fn card_links_printed_by_a_template_lead_from_their_page() {
         "briefings/india-russia-foreign-ministers/index.html",
         "../../",
     );
+    expect_root("regions/eastern-asia/index.html", "../../");
+    expect_root("regions/eastern-asia/page/2/index.html", "../../../../");
     for file in files_under(&site.out()) {
         let bytes = std::fs::read(site.out().join(&file)).unwrap();
         assert!(!bytes.contains(&1), "{file} holds a root mark");
