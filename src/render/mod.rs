@@ -344,8 +344,16 @@ pub fn render_site(
             .map(|(page, path, fingerprint)| {
                 let was_reused = reused(path, *fingerprint);
                 if !was_reused {
-                    PAGE_BUFFERS.with_borrow_mut(|buffers| {
-                        sink(path, renderer.render_page_into(page, buffers)?)
+                    PAGE_BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
+                        Ok(mut buffers) => {
+                            sink(path, renderer.render_page_into(page, &mut buffers)?)
+                        }
+                        // Only if a page were rendered while this thread renders another (rayon
+                        // runs waiting work in a thread that waits): buffers of its own.
+                        Err(_) => {
+                            let mut own = PageBuffers::default();
+                            sink(path, renderer.render_page_into(page, &mut own)?)
+                        }
                     })?;
                 }
                 Ok(was_reused)
