@@ -430,8 +430,7 @@ fn strip_date_prefix(stem: &str) -> &str {
     }
 }
 
-/// Two briefings with one slug would write one page: an error on each, naming the other.
-/// An error for each of `heads` whose slug another has too, naming the others in order.
+/// Two briefings with one slug would write one page: an error on each, naming the others.
 fn duplicate_slugs<'h>(heads: impl Iterator<Item = &'h Head> + Clone) -> Vec<Diagnostic> {
     // Counted first: a clash is rare, and a list per slug was ten thousand allocations.
     let mut count: HashMap<&str, u32> = HashMap::new();

@@ -518,6 +518,7 @@ impl<'s> Views<'s> {
     pub fn nav_value(&self) -> tera::Value {
         let make = || tera::Value::from_serializable(&self.nav());
         let depth = self.linker.root().len() / "../".len();
+        debug_assert!(self.cards.is_none() || self.linker.root() == "../".repeat(depth));
         match self.cards.and_then(|cache| cache.navs.get(depth)) {
             Some(slot) => slot.get_or_init(make).clone(),
             None => make(),
