@@ -124,26 +124,33 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
 /// Parses and checks the YAML of `split`. Returns the front matter when it is usable, and every
 /// problem found (errors and warnings) either way.
 pub fn parse(split: &Split, path: &Path) -> (Option<FrontMatter>, Vec<Diagnostic>) {
-    let value: Value = if split.yaml.trim().is_empty() {
-        Value::Mapping(Default::default())
-    } else {
-        match simple::parse(split.yaml).map_or_else(|| serde_yaml::from_str(split.yaml), Ok) {
-            Ok(value) => value,
-            Err(error) => return (None, vec![yaml_error(split, path, &error)]),
-        }
-    };
-    let Value::Mapping(mapping) = value else {
-        let d = Diagnostic::error(path, "front matter must be `key: value` lines")
-            .at(split.yaml_first_line, 1)
-            .hint("e.g. `title: ...` and `date: 2021-04-06`");
-        return (None, vec![d]);
-    };
     let checker = Checker {
         path,
         split,
         problems: Vec::new(),
     };
-    checker.check(mapping)
+    if split.yaml.trim().is_empty() {
+        return checker.check(std::iter::empty::<(Result<&str, Value>, Value)>());
+    }
+    // The usual front matter, read by the fast path: its keys are borrowed, not copied.
+    if let Some(pairs) = simple::parse(split.yaml) {
+        return checker.check(pairs.into_iter().map(|(key, value)| (Ok(key), value)));
+    }
+    let mapping = match serde_yaml::from_str(split.yaml) {
+        Ok(Value::Mapping(mapping)) => mapping,
+        Ok(_) => {
+            let d = Diagnostic::error(path, "front matter must be `key: value` lines")
+                .at(split.yaml_first_line, 1)
+                .hint("e.g. `title: ...` and `date: 2021-04-06`");
+            return (None, vec![d]);
+        }
+        Err(error) => return (None, vec![yaml_error(split, path, &error)]),
+    };
+    let text_keys = mapping.into_iter().map(|(key, value)| match key {
+        Value::String(key) => (Ok(key), value),
+        other => (Err(other), value),
+    });
+    checker.check(text_keys)
 }
 
 /// Checks one mapping key by key, collecting problems.
@@ -154,19 +161,27 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn check(mut self, mapping: serde_yaml::Mapping) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    /// Checks the front matter's `(key, value)` pairs, in order; a key that is not text comes
+    /// as `Err` with what it is.
+    fn check<K: AsRef<str> + Into<String>>(
+        mut self,
+        pairs: impl IntoIterator<Item = (Result<K, Value>, Value)>,
+    ) -> (Option<FrontMatter>, Vec<Diagnostic>) {
         let mut fields = KnownFields::default();
         let mut extra = serde_json::Map::new();
-        for (key, value) in mapping {
-            let Some(key) = key.as_str().map(str::to_string) else {
-                self.error_at_start(format!("keys must be text, found {}", kind(&key)));
-                continue;
+        for (key, value) in pairs {
+            let key = match key {
+                Ok(key) => key,
+                Err(other) => {
+                    self.error_at_start(format!("keys must be text, found {}", kind(&other)));
+                    continue;
+                }
             };
-            if let Some(slot) = fields.slot(&key) {
+            if let Some(slot) = fields.slot(key.as_ref()) {
                 *slot = Some(value);
             } else {
-                self.warn_if_typo(&key);
-                extra.insert(key, serde_json::to_value(&value).unwrap_or_default());
+                self.warn_if_typo(key.as_ref());
+                extra.insert(key.into(), serde_json::to_value(&value).unwrap_or_default());
             }
         }
         let title = self.required_text(&mut fields, "title");
@@ -647,6 +662,18 @@ mod tests {
         assert!(fm.is_none());
         assert_eq!(problems[0].line, Some(2));
         assert_eq!(problems[0].message, "`title` must be text, found a list");
+    }
+
+    #[test]
+    fn keys_that_are_not_text_are_refused() {
+        // Not the fast path's subset: the YAML parser reads `1` as a number.
+        let (fm, problems) = parse_text("---\ntitle: A\ndate: 2021-01-01\n1: x\n---\n");
+        assert!(fm.is_none());
+        assert!(
+            problems[0].message.starts_with("keys must be text"),
+            "{problems:?}"
+        );
+        assert_eq!(problems[0].line, Some(2));
     }
 
     #[test]
