@@ -16,6 +16,7 @@ use crate::urls::{dirs, LinkStyle, Linker, PageDir};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 use tera::{Context, Tera};
 use views::Views;
 
@@ -400,25 +401,40 @@ fn render_feeds_and_sitemap(
         return Ok((0, 0));
     };
     let render_error = |e: tera::Error| Error::Invalid(vec![templates::diagnostic(&e, sources)]);
+    let views = Views::absolute(site, options.link_style, base_url);
+    // A briefing is in the site's feed and in each of its countries' and topics': its entry
+    // (card and body) is made once, for all of them.
+    let entries: Vec<OnceLock<tera::Value>> =
+        site.articles.iter().map(|_| OnceLock::new()).collect();
+    let entry = |id: ArticleId| -> Result<tera::Value> {
+        if let Some(value) = entries[id].get() {
+            return Ok(value.clone());
+        }
+        let content = site.articles[id].content()?;
+        let value = tera::Value::from_serializable(&FeedEntry {
+            card: views.card(id),
+            content: &content,
+            source: site.articles[id].source.as_ref(),
+        });
+        Ok(entries[id].get_or_init(|| value).clone())
+    };
     let feeds = || {
         plan.feeds
             .par_iter()
             .map(|planned| {
                 let was_reused = reused(&planned.path, Some(planned.fingerprint));
                 if !was_reused {
-                    let contents = planned
-                        .entries
-                        .iter()
-                        .map(|&id| site.articles[id].content())
-                        .collect::<Result<Vec<_>>>()?;
                     let feed = FeedSpec {
                         feed: planned.feed,
                         dir: &planned.dir,
                         entries: &planned.entries,
-                        contents: &contents,
+                        values: planned
+                            .entries
+                            .iter()
+                            .map(|&id| entry(id))
+                            .collect::<Result<_>>()?,
                     };
-                    let xml =
-                        render_feed(site, tera, options, base_url, &feed).map_err(render_error)?;
+                    let xml = render_feed(site, &views, tera, &feed).map_err(render_error)?;
                     sink(&planned.path, xml.as_bytes())?;
                 }
                 Ok(was_reused)
@@ -947,7 +963,7 @@ struct FeedView<'a> {
     /// The absolute URL of the page the feed mirrors.
     page_url: String,
     updated: String,
-    entries: Vec<FeedEntry<'a>>,
+    entries: &'a [tera::Value],
 }
 
 #[derive(Serialize)]
@@ -958,38 +974,27 @@ struct FeedEntry<'a> {
     source: Option<&'a crate::model::Source>,
 }
 
-/// Renders one Atom feed; returns its output path and XML.
-/// One feed to render: which, where, its briefings and their bodies' HTML.
+/// One feed to render: which, where, its briefings and their entries as template values.
 struct FeedSpec<'a> {
     feed: Feed,
     dir: &'a PageDir,
     entries: &'a [ArticleId],
-    contents: &'a [std::borrow::Cow<'a, str>],
+    values: Vec<tera::Value>,
 }
 
+/// Renders one Atom feed through `views` (absolute links); returns its XML.
 fn render_feed(
     site: &Site,
+    views: &Views,
     tera: &Tera,
-    options: RenderOptions,
-    base_url: &str,
     spec: &FeedSpec,
 ) -> tera::TeraResult<String> {
-    let views = Views::absolute(site, options.link_style, base_url);
     let name = match spec.feed {
         Feed::All => site.config.title.clone(),
         Feed::Country(t) => format!("{} — {}", site.countries[t].name, site.config.title),
         Feed::Topic(t) => format!("{} — {}", site.topics[t].name, site.config.title),
     };
     let (ids, dir) = (spec.entries, spec.dir);
-    let entries = ids
-        .iter()
-        .zip(spec.contents)
-        .map(|(&id, content)| FeedEntry {
-            card: views.card(id),
-            content,
-            source: site.articles[id].source.as_ref(),
-        })
-        .collect();
     let updated = ids.first().map_or_else(
         || "1970-01-01T00:00:00+00:00".to_string(),
         |&id| site.articles[id].date_iso.clone(),
@@ -1000,7 +1005,7 @@ fn render_feed(
         url: views.linker.file(&path),
         page_url: views.linker.page(dir),
         updated,
-        entries,
+        entries: &spec.values,
     };
     let mut context = Context::new();
     context.insert("site", &views.site());
