@@ -243,9 +243,10 @@ impl CacheHead<'_> {
     }
 }
 
-/// A cache being saved: a temporary file beside the output holding its [`CacheHead`]. A full build writes it beside rendering (at its end it was a
-/// serial ten milliseconds at 10,000 briefings), streamed (at 100,000 briefings the cache is
-/// over a hundred megabytes). Dropped unfinished, as when the build fails, the file goes.
+/// A cache being saved: a temporary file beside the output holding its [`CacheHead`]. A full
+/// build writes it beside rendering (at its end it was a serial ten milliseconds at 10,000
+/// briefings), streamed (at 100,000 briefings the cache is over a hundred megabytes). Dropped
+/// unfinished, as when the build fails, the file goes.
 pub struct CacheWriter {
     file: Option<std::io::BufWriter<std::fs::File>>,
     temporary: PathBuf,

@@ -33,13 +33,7 @@ const DATE_HINT: &str = "dates are YYYY-MM-DD (2021-04-06) or RFC 3339 (2021-04-
 /// column, or the key's when the item is not found as a whole word; `None` if the text has no
 /// front matter.
 pub fn item_position(text: &str, path: &Path, key: &str, item: &str) -> Option<(usize, usize)> {
-    let split = split(text, path).ok()?;
-    let checker = Checker {
-        path,
-        split: &split,
-        problems: Vec::new(),
-    };
-    Some(checker.locate_item(key, item))
+    Some(split(text, path).ok()?.item_position(key, item))
 }
 
 /// A file cut into front matter and body.
@@ -153,6 +147,41 @@ pub fn parse(split: &Split, path: &Path) -> (Option<FrontMatter>, Vec<Diagnostic
     checker.check(text_keys)
 }
 
+impl Split<'_> {
+    /// Where `key` is written: the first top-level line that names it. (Looked up when a key's
+    /// value is placed or reported; a front matter is a few lines.)
+    fn key_position(&self, key: &str) -> (usize, usize) {
+        let lines = self.yaml.lines().enumerate();
+        lines
+            .filter(|(_, line)| starts_top_level_key(line))
+            .find(|(_, line)| written_key(line) == Some(key))
+            .map_or((self.yaml_first_line, 1), |(index, _)| {
+                (index + self.yaml_first_line, 1)
+            })
+    }
+
+    /// Where an item of a list key is written: searched from the key's line to the next key.
+    fn item_position(&self, key: &str, item: &str) -> (usize, usize) {
+        let (key_line, key_column) = self.key_position(key);
+        let first = key_line - self.yaml_first_line;
+        for (index, line) in self.yaml.lines().enumerate().skip(first) {
+            if index > first && starts_top_level_key(line) {
+                break;
+            }
+            let search_from = if index == first {
+                line.find(':').map_or(0, |i| i + 1)
+            } else {
+                0
+            };
+            if let Some(found) = find_whole_item(&line[search_from..], item) {
+                let column = line[..search_from + found].chars().count() + 1;
+                return (index + self.yaml_first_line, column);
+            }
+        }
+        (key_line, key_column)
+    }
+}
+
 /// Checks one mapping key by key, collecting problems.
 struct Checker<'a> {
     path: &'a Path,
@@ -202,20 +231,8 @@ impl Checker<'_> {
         (ok.then_some(front_matter), self.problems)
     }
 
-    /// Where `key` is written: the first top-level line that names it. (Looked up when a key's
-    /// value is placed or reported; a front matter is a few lines.)
-    fn position(&self, key: &str) -> (usize, usize) {
-        let lines = self.split.yaml.lines().enumerate();
-        lines
-            .filter(|(_, line)| starts_top_level_key(line))
-            .find(|(_, line)| written_key(line) == Some(key))
-            .map_or((self.split.yaml_first_line, 1), |(index, _)| {
-                (index + self.split.yaml_first_line, 1)
-            })
-    }
-
     fn error(&mut self, key: &str, message: String, hint: &str) {
-        let (line, column) = self.position(key);
+        let (line, column) = self.split.key_position(key);
         let mut d = Diagnostic::error(self.path, message).at(line, column);
         if !hint.is_empty() {
             d = d.hint(hint);
@@ -240,7 +257,7 @@ impl Checker<'_> {
             .min();
         if let Some((distance, known)) = nearest {
             if distance <= 2 && key.len() >= 4 || key.eq_ignore_ascii_case(known) {
-                let (line, column) = self.position(key);
+                let (line, column) = self.split.key_position(key);
                 self.problems.push(
                     Diagnostic::warning(
                         self.path,
@@ -342,27 +359,6 @@ impl Checker<'_> {
             }
         }
         texts
-    }
-
-    /// Where an item of a list key is written: searched from the key's line to the next key.
-    fn locate_item(&self, key: &str, item: &str) -> (usize, usize) {
-        let (key_line, key_column) = self.position(key);
-        let first = key_line - self.split.yaml_first_line;
-        for (index, line) in self.split.yaml.lines().enumerate().skip(first) {
-            if index > first && starts_top_level_key(line) {
-                break;
-            }
-            let search_from = if index == first {
-                line.find(':').map_or(0, |i| i + 1)
-            } else {
-                0
-            };
-            if let Some(found) = find_whole_item(&line[search_from..], item) {
-                let column = line[..search_from + found].chars().count() + 1;
-                return (index + self.split.yaml_first_line, column);
-            }
-        }
-        (key_line, key_column)
     }
 
     fn source(&mut self, value: Option<Value>) -> Option<Source> {
