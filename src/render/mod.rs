@@ -657,7 +657,12 @@ fn fill_page_context(
                 .transpose()?;
             context.insert_value("older", older.unwrap_or_else(tera::Value::none));
             context.insert_value("related", views.card_values(&article.related)?);
-            context.insert("breadcrumbs", &briefing_breadcrumbs(views, id));
+            let day = article.date.day();
+            let month = (chrono::Datelike::year(&day), chrono::Datelike::month(&day));
+            let crumbs = views.month_value(month, |views| {
+                tera::Value::from_serializable(&briefing_breadcrumbs(views, month))
+            });
+            context.insert_value("breadcrumbs", crumbs);
             article.title.clone()
         }
         Page::Countries => {
@@ -768,10 +773,8 @@ struct Crumb {
     url: String,
 }
 
-/// Archive › 2021 › April, for a briefing page.
-fn briefing_breadcrumbs(views: &Views, id: ArticleId) -> Vec<Crumb> {
-    let day = views.site.articles[id].date.day();
-    let (year, month) = (chrono::Datelike::year(&day), chrono::Datelike::month(&day));
+/// Archive › 2021 › April, for the briefing pages of a month.
+fn briefing_breadcrumbs(views: &Views, (year, month): (i32, u32)) -> Vec<Crumb> {
     vec![
         Crumb {
             name: "Archive".into(),

@@ -382,6 +382,33 @@ fn archive_and_region_pages() {
     }
 }
 
+/// A briefing's breadcrumbs are made once for its month and shared by that month's briefing
+/// pages: each page names its own month and year, and the links lead to them from the page.
+#[test]
+fn briefing_breadcrumbs_lead_to_the_briefings_own_month() {
+    let (site, _) = build_fixture("archive");
+    for (slug, year, month, name) in [
+        ("new-year-eve", "2019", "12", "December"),
+        ("talks", "2021", "04", "April"),
+        ("visit", "2021", "04", "April"),
+        ("summit", "2021", "11", "November"),
+    ] {
+        let html = site.read_out(&format!("briefings/{slug}/index.html"));
+        let start = html.find("class=\"breadcrumbs\"").expect("breadcrumbs");
+        let crumbs = &html[start..start + html[start..].find("</nav>").unwrap()];
+        let expected = format!(
+            "<a href=\"../../archive/index.html\">Archive</a> › \
+             <a href=\"../../archive/{year}/index.html\">{year}</a> › \
+             <a href=\"../../archive/{year}/{month}/index.html\">{name}</a>"
+        );
+        assert!(crumbs.contains(&expected), "{slug}: {crumbs}");
+        let month_page = site
+            .out()
+            .join(format!("archive/{year}/{month}/index.html"));
+        assert!(month_page.is_file(), "{slug}: no {}", month_page.display());
+    }
+}
+
 /// A small well-formedness check: tags nest and close, attributes are quoted, entities are known.
 fn check_xml(xml: &str) -> Result<(), String> {
     let mut stack: Vec<&str> = Vec::new();
