@@ -10,16 +10,24 @@
 
 use serde_yaml::{Mapping, Value};
 
+/// `line` cut at its first `": "`, as `str::split_once(": ")` cuts it, with `memchr` finding
+/// the colons (a two-byte pattern set up a substring searcher for every line).
+fn split_key(line: &str) -> Option<(&str, &str)> {
+    let bytes = line.as_bytes();
+    let at = memchr::memchr_iter(b':', bytes).find(|&at| bytes.get(at + 1) == Some(&b' '))?;
+    Some((&line[..at], &line[at + 2..]))
+}
+
 /// The `(key, value)` pairs of `text`, in order, if it is in the simple subset; `None` means
 /// "ask the YAML parser". Pairs, not a `Mapping`: the checker takes them one by one, and a
 /// mapping hashed (and copied) every key of every file first.
 pub fn parse(text: &str) -> Option<Vec<(&str, Value)>> {
     let mut pairs: Vec<(&str, Value)> = Vec::with_capacity(12);
-    for line in text.lines() {
+    for line in super::lines(text) {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (key, value) = line.split_once(": ")?;
+        let (key, value) = split_key(line)?;
         if !is_simple_key(key) {
             return None;
         }
@@ -165,6 +173,18 @@ fn is_simple_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #[test]
+        fn keys_are_cut_as_split_once_cuts_them(
+            line in proptest::collection::vec(proptest::sample::select(b"a: ".to_vec()), 0..12)
+                .prop_map(|bytes| String::from_utf8(bytes).unwrap()),
+        ) {
+            proptest::prop_assert_eq!(split_key(&line), line.split_once(": "));
+        }
+    }
 
     fn yaml(text: &str) -> Option<Value> {
         serde_yaml::from_str(text).ok()
