@@ -173,7 +173,6 @@ fn is_simple_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use proptest::strategy::Strategy;
 
     proptest::proptest! {
