@@ -542,26 +542,30 @@ impl<'s> Views<'s> {
     /// marked views (as cards are), else from these views. Serialising a region's chips for
     /// every page of it was nearly 1% of a build at 10,000 briefings.
     pub fn region_value(&self, r: usize, make: impl Fn(&Views<'s>) -> tera::Value) -> tera::Value {
-        match self.cards {
-            Some(cache) => cache.regions[r].get_or_init(|| make(&cache.marked)).clone(),
-            None => make(self),
-        }
+        self.shared_value(|cache| cache.regions.get(r), make)
     }
 
-    /// The value `make` gives for the month `(year, month)` of the archive: on a page that
-    /// shares cards, made once from the marked views (as cards are), else from these views.
-    /// Serialising a briefing's breadcrumbs for every briefing page was half a percent of a
-    /// build at 10,000 briefings.
+    /// The value `make` gives for the month `(year, month)` of the archive, shared as a
+    /// region's is. Serialising a briefing's breadcrumbs for every briefing page was half a
+    /// percent of a build at 10,000 briefings.
     pub fn month_value(
         &self,
-        (year, month): (i32, u32),
+        month: (i32, u32),
         make: impl Fn(&Views<'s>) -> tera::Value,
     ) -> tera::Value {
-        match self.cards {
-            Some(cache) => match cache.months.get(&(year, month)) {
-                Some(slot) => slot.get_or_init(|| make(&cache.marked)).clone(),
-                None => make(self),
-            },
+        self.shared_value(|cache| cache.months.get(&month), make)
+    }
+
+    /// `make` of the marked views, kept in the card cache's slot that `slot` picks, on a page
+    /// that shares cards (their marks are filled in when the page is written); else `make` of
+    /// these views.
+    fn shared_value(
+        &self,
+        slot: impl FnOnce(&'s CardCache<'s>) -> Option<&'s OnceLock<tera::Value>>,
+        make: impl Fn(&Views<'s>) -> tera::Value,
+    ) -> tera::Value {
+        match self.cards.and_then(|cache| Some((cache, slot(cache)?))) {
+            Some((cache, slot)) => slot.get_or_init(|| make(&cache.marked)).clone(),
             None => make(self),
         }
     }
