@@ -66,18 +66,27 @@ fn checker_file(var: &str, relative: &str) -> PathBuf {
     if let Some(path) = std::env::var_os(var) {
         return PathBuf::from(path);
     }
-    let path = manifest_dir().join("tests/js/node_modules").join(relative);
-    if !path.exists() {
-        install_checkers();
-    }
-    path
+    install_checkers();
+    manifest_dir().join("tests/js/node_modules").join(relative)
 }
 
-/// `npm ci` in `tests/js`, at most once per test run; a failure is left for the caller's
-/// missing-file message.
+/// The files [`checker_file`] is asked for: when all are there, nothing is installed.
+const CHECKER_FILES: &[&str] = &["vnu-jar/build/dist/vnu.jar", "axe-core/axe.min.js"];
+
+/// `npm ci` in `tests/js` when a checker is missing, at most once per test run; a failure is
+/// left for the caller's missing-file message. Every caller waits here until the install is
+/// over: a test that looked for its file on its own could find it half written by another
+/// test's install, and java called a half-written vnu.jar corrupt.
 fn install_checkers() {
     static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     INSTALLED.get_or_init(|| {
+        let modules = manifest_dir().join("tests/js/node_modules");
+        if CHECKER_FILES
+            .iter()
+            .all(|file| modules.join(file).is_file())
+        {
+            return;
+        }
         // --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the jar
         // itself is in the package.
         let status = Command::new("npm")
