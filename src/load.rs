@@ -300,22 +300,6 @@ pub fn normalise(text: String) -> String {
     }
 }
 
-/// Asks the kernel not to back this process's memory with transparent huge pages.
-///
-/// A build allocates and frees a few hundred megabytes in short-lived pieces, and the allocator
-/// (mimalloc, which asks for huge pages) returns memory and faults it in again: with huge pages
-/// every such fault zeroes 2 MiB. Measured at 10,000 briefings, this took about a third of the
-/// build's CPU time in the kernel (`clear_page_erms`); without huge pages system time falls from
-/// about 1.3 s to 0.7 s and peak memory by about 45 MB. It is a property of the whole process
-/// (and of processes it starts), set once; elsewhere than Linux it does nothing.
-pub fn avoid_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
