@@ -130,7 +130,7 @@ pub fn parse_all(
             .as_deref()
             .is_some_and(|cache| cache.trusts(&record.stamp, &entry.stamp))
     };
-    let heads: Vec<(Option<Head>, Vec<Diagnostic>)> = entries
+    let mut heads: Vec<(Option<Head>, Vec<Diagnostic>)> = entries
         .into_par_iter()
         .zip(records)
         .with_max_len(BATCH)
@@ -158,7 +158,6 @@ pub fn parse_all(
     // The heads stay where they are until the second pass takes them: moving ten thousand of
     // them into a new vector, one thread alone, was 10-20 ms of every build. Only their
     // diagnostics and the drafts left out (few) are taken here.
-    let mut heads = heads;
     let mut drafts = Vec::new();
     for (head, diagnostics) in &mut heads {
         parsed.diagnostics.append(diagnostics);
@@ -167,9 +166,9 @@ pub fn parse_all(
         }
     }
     parsed.diagnostics.extend(clashes);
-    let fresh = |h: &Head| matches!(h.kind, HeadKind::Fresh { .. });
-    let heads_present = heads.iter().filter_map(|(head, _)| head.as_ref());
-    parsed.files_parsed = heads_present.chain(&drafts).filter(|h| fresh(h)).count();
+    let fresh = |h: &&Head| matches!(h.kind, HeadKind::Fresh { .. });
+    let built_heads = heads.iter().filter_map(|(head, _)| head.as_ref());
+    parsed.files_parsed = built_heads.chain(&drafts).filter(fresh).count();
     // Drafts left out are remembered too, so the next build need not read them; a draft the
     // cache stood in for shows its warnings again.
     for draft in &drafts {
@@ -657,7 +656,7 @@ impl FreshBody {
             draft: front.draft,
             // Copied into a block of its own size: `render_with` reserves half as much again
             // as the Markdown, and every kept body lives until its page is written. The spare
-            // room was a fifth of a 10k build's memory, and memory first touched is dear.
+            // room was a tenth of a 10k build's peak memory, and memory first touched is dear.
             rendered: keep_html.then(|| rendered.html.as_str().to_owned()),
             body_start: self.body_start,
             links: links.into_inner(),
