@@ -145,14 +145,22 @@ pub fn parse_all(
     let built = |head: &Head| options.drafts || !head.draft;
     // The slug clashes (drafts count) and the slugs links resolve to are worked out side by
     // side: each is a few milliseconds of one thread at 10,000 briefings.
+    // Both maps are sized up front: grown a doubling at a time, each was rehashed a dozen
+    // times into memory first touched.
     let (clashes, slugs) = rayon::join(
-        || duplicate_slugs(heads.iter().filter_map(|(head, _)| head.as_ref())),
         || {
+            duplicate_slugs(
+                heads.iter().filter_map(|(head, _)| head.as_ref()),
+                heads.len(),
+            )
+        },
+        || {
+            let mut slugs = HashMap::with_capacity(heads.len());
             let heads = heads.iter().filter_map(|(head, _)| head.as_ref());
-            heads
-                .filter(|head| built(head))
-                .map(|h| (h.entry.relative.clone(), h.slug.clone()))
-                .collect::<HashMap<String, String>>()
+            for head in heads.filter(|head| built(head)) {
+                slugs.insert(head.entry.relative.clone(), head.slug.clone());
+            }
+            slugs
         },
     );
     // The heads stay where they are until the second pass takes them: moving ten thousand of
@@ -440,11 +448,21 @@ fn strip_date_prefix(stem: &str) -> &str {
 }
 
 /// Two briefings with one slug would write one page: an error on each, naming the others.
-fn duplicate_slugs<'h>(heads: impl Iterator<Item = &'h Head> + Clone) -> Vec<Diagnostic> {
+fn duplicate_slugs<'h>(
+    heads: impl Iterator<Item = &'h Head> + Clone,
+    how_many: usize,
+) -> Vec<Diagnostic> {
     // Counted first: a clash is rare, and a list per slug was ten thousand allocations.
-    let mut count: HashMap<&str, u32> = HashMap::new();
+    let mut count: HashMap<&str, u32> = HashMap::with_capacity(how_many);
+    let mut any_clash = false;
     for head in heads.clone() {
-        *count.entry(&head.slug).or_default() += 1;
+        let seen = count.entry(&head.slug).or_default();
+        *seen += 1;
+        any_clash |= *seen > 1;
+    }
+    // Without a clash, no need to look at every head again.
+    if !any_clash {
+        return Vec::new();
     }
     let clashing: Vec<&Head> = heads.filter(|h| count[h.slug.as_str()] > 1).collect();
     let mut diagnostics = Vec::new();
