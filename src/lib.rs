@@ -113,6 +113,7 @@ pub struct BuildReport {
 
 /// Builds the archive: every stage in order. On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    load::avoid_huge_pages();
     let started = Instant::now();
     let started_ns = cache::now_ns();
     let mut laps = Laps::new();

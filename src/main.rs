@@ -351,11 +351,6 @@ mod tests {
 /// The build allocates millions of short-lived strings across threads (views, template values);
 /// mimalloc handles that pattern markedly better than glibc's allocator.
 ///
-/// Its arenas ask for transparent huge pages, and a build lets them: at 10,000 briefings that
-/// is about 600 page faults instead of 46,000. Builds run back to back took about 14% less wall
-/// time; a build after several seconds idle took about the same either way (this virtual
-/// machine's first touch of memory is slow whatever the page size). (An earlier build, which
-/// churned through more than twice the memory, refaulted freed huge pages so often that it
-/// opted out; measured again with the leaner pipeline, the opt-out cost time.)
+/// Its arenas ask for transparent huge pages; builds turn them down (`load::avoid_huge_pages`).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

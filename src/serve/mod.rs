@@ -44,6 +44,8 @@ pub trait Reporter {
 
 /// Serves the archive until the process is stopped.
 pub fn run(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
+    // Every rebuild allocates and frees a hundred megabytes or more, like a build (see there).
+    crate::load::avoid_huge_pages();
     let address = SocketAddr::new(options.bind, options.port);
     let server = tiny_http::Server::http(address)
         .map_err(|e| Error::Refused(format!("cannot listen on {address}: {e}")))?;
