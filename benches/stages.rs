@@ -1,4 +1,5 @@
-//! Criterion benchmarks for the hot stages: front matter, Markdown, one page render.
+//! Criterion benchmarks for the hot stages: front matter, Markdown, search terms, one page
+//! render.
 //! They guard against regressions; whole-build speed is measured by `bench/run.sh`.
 //!
 //! Run: `cargo bench --bench stages`.
@@ -8,6 +9,7 @@ use chancery::parse::front_matter;
 use chancery::parse::markdown::{self, LinkTarget};
 use chancery::parse::{parse_all, ParseOptions};
 use chancery::render::{templates, Page, RenderOptions, Renderer};
+use chancery::search::{Tokenizer, Vocabulary};
 use chancery::urls::LinkStyle;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
@@ -51,6 +53,25 @@ fn bench_markdown(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_search_terms(c: &mut Criterion) {
+    let text = sample_briefing();
+    let body = front_matter::split(&text, Path::new("b.md"))
+        .unwrap()
+        .body
+        .to_string();
+    let html = markdown::render(&body, &|_: &str| LinkTarget::Keep).html;
+    // One tokenizer for every iteration, as a parse thread keeps one for its briefings: its
+    // word cache is warm after the first, as it is for nearly every briefing of a build.
+    let vocabulary = Vocabulary::default();
+    let mut tokenizer = Tokenizer::new(&vocabulary);
+    let mut group = c.benchmark_group("search_terms");
+    group.throughput(Throughput::Bytes(html.len() as u64));
+    group.bench_function("briefing", |b| {
+        b.iter(|| tokenizer.briefing("India and Russia", "Talks in Moscow.", black_box(&html)))
+    });
+    group.finish();
+}
+
 fn bench_render_page(c: &mut Criterion) {
     let root = sample_root();
     let config = chancery::config::SiteConfig::load(&root).unwrap();
@@ -87,6 +108,7 @@ criterion_group!(
     benches,
     bench_front_matter,
     bench_markdown,
+    bench_search_terms,
     bench_render_page
 );
 criterion_main!(benches);
