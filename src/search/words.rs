@@ -3,22 +3,27 @@
 //! A `HashMap<String, _>` keeps each key behind a pointer, so every lookup of a word already
 //! seen hashes it byte by byte, loads the key from elsewhere in the heap and compares it with
 //! `memcmp`: about a tenth of a build's instructions at 10,000 briefings. Words of up to
-//! [`INLINE`] bytes (nearly all) are instead kept inline as four machine words, so a lookup is
-//! one hash of those words and, in the usual case, one slot read and four comparisons. Longer
+//! [`INLINE`] bytes (nearly all) are instead kept inline as three machine words, so a lookup is
+//! one hash of those words and, in the usual case, one slot read and three comparisons. Longer
 //! words go to an ordinary map.
 
 use super::terms::TermId;
 use super::tokenize::AsciiWord;
 use std::collections::HashMap;
 
-/// Longest word kept inline, in bytes; the 32nd byte of a key holds the length.
-const INLINE: usize = 31;
+/// Longest word kept inline, in bytes.
+const INLINE: usize = 24;
 
-/// A word as four little-endian machine words, zero-padded, its length in the top byte.
-type Key = [u64; 4];
+/// A word as three little-endian machine words, zero-padded. No word holds a zero byte (words
+/// are letters and digits), so the padding cannot be mistaken for part of a word and the length
+/// need not be kept; a key of zeros is no word's.
+type Key = [u64; 3];
 
-/// One slot of the open-addressed table; `key[3] == 0` (length 0) marks it empty.
+/// One slot of the open-addressed table; a key of zeros marks it empty. Thirty-two bytes and
+/// aligned to them, so a slot never straddles two cache lines (the table is read for every word
+/// of every body, and at forty bytes a slot in three straddled two).
 #[derive(Clone, Copy, Default)]
+#[repr(C, align(32))]
 struct Slot {
     key: Key,
     id: TermId,
@@ -68,7 +73,7 @@ impl WordTable {
             if same_key(&slot.key, key) {
                 return Some(slot.id);
             }
-            if slot.key[3] == 0 {
+            if slot.key[0] == 0 {
                 return None;
             }
             at = (at + 1) & mask;
@@ -91,7 +96,7 @@ impl WordTable {
     fn place(&mut self, slot: Slot) {
         let mask = self.slots.len() - 1;
         let mut at = slot_of(&slot.key, mask);
-        while self.slots[at].key[3] != 0 {
+        while self.slots[at].key[0] != 0 {
             at = (at + 1) & mask;
         }
         self.slots[at] = slot;
@@ -100,7 +105,7 @@ impl WordTable {
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
-        for slot in old.into_iter().filter(|slot| slot.key[3] != 0) {
+        for slot in old.into_iter().filter(|slot| slot.key[0] != 0) {
             self.place(slot);
         }
     }
@@ -113,24 +118,25 @@ fn key_of(word: &str) -> Option<Key> {
     if bytes.is_empty() || bytes.len() > INLINE {
         return None;
     }
-    let mut key = [0u64; 4];
+    let mut key = [0u64; 3];
     let mut chunks = bytes.chunks_exact(8);
     for (word, chunk) in key.iter_mut().zip(&mut chunks) {
         *word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
     }
     // The last bytes one by one: a variable-length copy would call memcpy.
-    key[bytes.len() / 8] = chunks
-        .remainder()
-        .iter()
-        .rev()
-        .fold(0, |tail, &byte| tail << 8 | u64::from(byte));
-    key[3] |= (bytes.len() as u64) << 56;
+    if bytes.len() < INLINE {
+        key[bytes.len() / 8] = chunks
+            .remainder()
+            .iter()
+            .rev()
+            .fold(0, |tail, &byte| tail << 8 | u64::from(byte));
+    }
     Some(key)
 }
 
 /// For each word length up to [`INLINE`], the mask that keeps a key's first that many bytes.
 const KEPT_BYTES: [Key; INLINE + 1] = {
-    let mut masks = [[0u64; 4]; INLINE + 1];
+    let mut masks = [[0u64; 3]; INLINE + 1];
     let mut len = 0;
     while len <= INLINE {
         let mut byte = 0;
@@ -143,15 +149,15 @@ const KEPT_BYTES: [Key; INLINE + 1] = {
     masks
 };
 
-/// The key of `word`'s folded form, made straight from the text: four eight-byte loads, each
+/// The key of `word`'s folded form, made straight from the text: three eight-byte loads, each
 /// lowercased by setting bit 5 of every byte (right for ASCII letters, a no-op for digits) and
 /// cut at the word's end. `None` if it is longer than [`INLINE`] bytes.
 fn ascii_key(word: AsciiWord) -> Option<Key> {
     if word.len > INLINE {
         return None;
     }
-    let mut padded = [0u8; 32];
-    let window = match word.text.get(word.start..word.start + 32) {
+    let mut padded = [0u8; INLINE];
+    let window = match word.text.get(word.start..word.start + INLINE) {
         Some(window) => window,
         // Near the text's end: copy what is there.
         None => {
@@ -160,12 +166,11 @@ fn ascii_key(word: AsciiWord) -> Option<Key> {
         }
     };
     let kept = &KEPT_BYTES[word.len];
-    let mut key = [0u64; 4];
+    let mut key = [0u64; 3];
     for (i, slot) in key.iter_mut().enumerate() {
         let loaded = u64::from_le_bytes(window[i * 8..i * 8 + 8].try_into().expect("eight bytes"));
         *slot = (loaded | 0x2020_2020_2020_2020) & kept[i];
     }
-    key[3] |= (word.len as u64) << 56;
     Some(key)
 }
 
@@ -175,14 +180,14 @@ fn ascii_key(word: AsciiWord) -> Option<Key> {
 /// tokenizer's time.)
 #[inline(always)]
 fn same_key(a: &Key, b: &Key) -> bool {
-    ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0
+    ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2])) == 0
 }
 
 /// The first slot to probe for `key` in a table of `mask + 1` slots.
 fn slot_of(key: &Key, mask: usize) -> usize {
-    // The four words folded together by rotations (independent of one another, so they run
+    // The three words folded together by rotations (independent of one another, so they run
     // side by side), then one multiply; its high bits are the well-mixed ones.
-    let folded = key[0] ^ key[1].rotate_left(19) ^ key[2].rotate_left(37) ^ key[3].rotate_left(53);
+    let folded = key[0] ^ key[1].rotate_left(19) ^ key[2].rotate_left(37);
     let hash = folded.wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     (hash >> 32) as usize & mask
 }
