@@ -152,7 +152,7 @@ fn briefing_entries(content: &Path) -> (Vec<SourceEntry>, Vec<Diagnostic>) {
     // A walk with each folder's names sorted, folder by folder: the order of the paths'
     // segments, compared one by one.
     // Comparing bytes with `/` below every other byte is that order, since no name holds one.
-    paths.par_sort_unstable_by(|a, b| segments_order(&a.relative).cmp(segments_order(&b.relative)));
+    paths.par_sort_unstable_by(|a, b| segments_cmp(&a.relative, &b.relative));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     (paths, errors)
 }
@@ -244,9 +244,36 @@ fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "md")
 }
 
-/// The bytes of a `/`-separated path with `/` made the lowest byte, for sorting.
-fn segments_order(path: &str) -> impl Iterator<Item = u8> + '_ {
-    path.bytes().map(|b| if b == b'/' { 0 } else { b })
+/// Orders `/`-separated paths as their bytes with `/` made the lowest byte.
+///
+/// Paths in one folder share a long prefix (`briefings/2021-04-...`), and comparing them a
+/// mapped byte at a time was most of the sort: the first difference is found eight bytes at a
+/// time, and only the two bytes there are mapped.
+fn segments_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let rank = |byte: u8| if byte == b'/' { 0 } else { byte };
+    match first_difference(a, b) {
+        Some(at) => rank(a[at]).cmp(&rank(b[at])),
+        None => a.len().cmp(&b.len()),
+    }
+}
+
+/// Where `a` and `b` first differ, within the shorter of them.
+fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
+    let len = a.len().min(b.len());
+    let word = |bytes: &[u8], at: usize| {
+        u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"))
+    };
+    let mut at = 0;
+    while at + 8 <= len {
+        let differ = word(a, at) ^ word(b, at);
+        if differ != 0 {
+            // Little-endian: the lowest set bit is in the first differing byte.
+            return Some(at + differ.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    (at..len).find(|&i| a[i] != b[i])
 }
 
 /// `path` relative to `content`, with `/` separators.
@@ -322,6 +349,23 @@ pub fn avoid_huge_pages() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast comparison orders paths as comparing the mapped bytes one by one does.
+        #[test]
+        fn segments_cmp_is_the_mapped_byte_order(a in "[a-c/._-]{0,20}", b in "[a-c/._-]{0,20}") {
+            let mapped = |path: &str| -> Vec<u8> {
+                path.bytes().map(|byte| if byte == b'/' { 0 } else { byte }).collect()
+            };
+            proptest::prop_assert_eq!(segments_cmp(&a, &b), mapped(&a).cmp(&mapped(&b)));
+            let long_a = format!("briefings/2021-04-06-{a}");
+            let long_b = format!("briefings/2021-04-06-{b}");
+            proptest::prop_assert_eq!(
+                segments_cmp(&long_a, &long_b),
+                mapped(&long_a).cmp(&mapped(&long_b))
+            );
+        }
+    }
 
     #[test]
     fn a_file_reads_whole_whatever_size_the_walk_saw() {
