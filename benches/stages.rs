@@ -38,12 +38,15 @@ fn bench_front_matter(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_markdown(c: &mut Criterion) {
+/// The sample briefing's Markdown body, without its front matter.
+fn sample_body() -> String {
     let text = sample_briefing();
-    let body = front_matter::split(&text, Path::new("b.md"))
-        .unwrap()
-        .body
-        .to_string();
+    let split = front_matter::split(&text, Path::new("b.md")).unwrap();
+    split.body.to_string()
+}
+
+fn bench_markdown(c: &mut Criterion) {
+    let body = sample_body();
     let keep = |_: &str| LinkTarget::Keep;
     let mut group = c.benchmark_group("markdown");
     group.throughput(Throughput::Bytes(body.len() as u64));
@@ -54,12 +57,7 @@ fn bench_markdown(c: &mut Criterion) {
 }
 
 fn bench_search_terms(c: &mut Criterion) {
-    let text = sample_briefing();
-    let body = front_matter::split(&text, Path::new("b.md"))
-        .unwrap()
-        .body
-        .to_string();
-    let html = markdown::render(&body, &|_: &str| LinkTarget::Keep).html;
+    let html = markdown::render(&sample_body(), &|_: &str| LinkTarget::Keep).html;
     // One tokenizer for every iteration, as a parse thread keeps one for its briefings: its
     // word cache is warm after the first, as it is for nearly every briefing of a build.
     let vocabulary = Vocabulary::default();
