@@ -330,9 +330,9 @@ pub fn normalise(text: String) -> String {
 /// Asks the kernel not to back this process's memory with transparent huge pages.
 ///
 /// On the virtual machine this was measured on, memory first touched after a few seconds
-/// idle is far dearer in huge pages than in small ones: the host hands a 2 MiB page back to the
-/// guest slowly once it has reclaimed it (about 3 ms per MB, against 0.5 ms per MB for 4 KiB
-/// pages, which stay backed; a 200 MB `mmap` touched by a small C program). Memory touched
+/// idle is far dearer in huge pages than in small ones, it seems because the host takes freed
+/// 2 MiB blocks back and is slow to back them again (about 3 ms per MB, against 0.5 ms per MB
+/// for 4 KiB pages, idle or not; a 200 MB `mmap` touched by a small C program). Memory touched
 /// within a second or two of being freed is quick either way, which is why builds run back to
 /// back favour huge pages. At 10,000 briefings, each build after 8 s idle, 10 alternating runs:
 /// 0.81 s with this against 0.98 s without, system time 0.44 against 0.74 s. It is a property of
