@@ -232,7 +232,7 @@ fn sorted_topic_terms(found: Vec<FoundTopic>, config: &SiteConfig) -> (Vec<Term>
         .enumerate()
         .map(|(number, topic)| {
             let (name, description) = match configured.get(&topic.slug) {
-                Some((name, config)) => ((*name).clone(), config.description.clone()),
+                Some((name, topic_config)) => ((*name).clone(), topic_config.description.clone()),
                 None => (most_common(&topic.spellings), None),
             };
             let term = Term {
