@@ -4,6 +4,7 @@
 #   bench/run.sh                  # 1k and 10k briefings, 5 alternating runs of each tool
 #   RUNS=3 bench/run.sh           # fewer runs
 #   BENCH_100K=1 bench/run.sh     # also 100k briefings (long; Hugo needs several GB)
+#   PGO=1 bench/run.sh            # also the profile-optimised binary (tools/pgo-build.sh)
 #
 # Environment:
 #   RUNS=N         timed runs per tool and size (default 5), alternating chancery, hugo, ...
@@ -11,6 +12,8 @@
 #   BENCH_SIZES="1000 10000"  the archive sizes (before BENCH_100K's addition)
 #   SEED=S         generator seed (default 1)
 #   HUGO=0         skip Hugo (chancery rows only)
+#   PGO=1          build tools/pgo-build.sh's binary too (about 8 minutes more) and time it as
+#                  `chancery-pgo`, alternating with the plain release binary and Hugo
 #   SHARED=DIR     the shared folder holding bench/hugo-site (or the hugo-site folder itself);
 #                  default: $(dirname "$0")/../../shared
 #   BENCH_DIR=DIR  where archives and outputs go (default /dev/shm/chancery-bench, else /tmp)
@@ -71,8 +74,16 @@ echo "bench: cargo build --release --bin chancery --example generate_archive" >&
 (cd "$REPO" && cargo build --quiet --release --bin chancery --example generate_archive)
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 [[ $TARGET == /* ]] || TARGET=$REPO/$TARGET
-CHANCERY=$TARGET/release/chancery
 GEN=$TARGET/release/examples/generate_archive
+# The chancery binaries timed, by label: the plain release build, and with PGO=1 the
+# profile-optimised one.
+CHANCERY_TOOLS=(chancery)
+declare -A BIN=([chancery]=$TARGET/release/chancery)
+if [[ ${PGO:-0} == 1 ]]; then
+    echo "bench: tools/pgo-build.sh" >&2
+    BIN[chancery-pgo]=$(CARGO_TARGET_DIR=$TARGET "$REPO/tools/pgo-build.sh" | tail -1)
+    CHANCERY_TOOLS+=(chancery-pgo)
+fi
 
 # ---- helpers ----------------------------------------------------------------------------------
 
@@ -105,9 +116,9 @@ range() { awk -v t="$2" '$1 == t { print $2 }' "$1" | sort -g | awk -v k="${3:-1
 
 fmt_mem() { awk -v k="$1" 'BEGIN { if (k >= 1048576) printf "%.2f GiB", k / 1048576; else printf "%.0f MiB", k / 1024 }'; }
 
-chancery_build() { # ROOT OUT: a cold build into a fresh OUT
-    rm -rf "$2" "$(dirname "$2")/.$(basename "$2").chancery-staging"
-    measure "$2" "$CHANCERY" build --root "$1" --out "$2"
+chancery_build() { # TOOL ROOT OUT: a cold build into a fresh OUT with the TOOL's binary
+    rm -rf "$3" "$(dirname "$3")/.$(basename "$3").chancery-staging"
+    measure "$3" "${BIN[$1]}" build --root "$2" --out "$3"
 }
 
 hugo_build() { # SITE OUT
@@ -132,16 +143,16 @@ DIRTY=$(cd "$REPO" && git status --porcelain 2>/dev/null | grep -q . && echo " (
 cat <<EOF
 # chancery benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')
 #   machine:  $(nproc) CPUs, $(awk -F': *' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)
-#   chancery: $REV$DIRTY, $CHANCERY
+#   chancery: $REV$DIRTY, $(for t in "${CHANCERY_TOOLS[@]}"; do printf '%s=%s ' "$t" "${BIN[$t]}"; done)
 #   hugo:     $HUGO_VERSION
-#   runs:     $RUNS per tool and size, alternating chancery, hugo, ...; one untimed warm-up each
+#   runs:     $RUNS per tool and size, alternating ${CHANCERY_TOOLS[*]}$( [[ $HUGO == 1 ]] && echo " hugo"); one untimed warm-up each
 #   outputs:  $WORK (tmpfs if /dev/shm), removed before every run
 #
 # Commands (N = briefing count; each timed run is \`rm -rf OUT && /usr/bin/time -v CMD\`):
 #   cargo build --release --bin chancery --example generate_archive
 #   $GEN --count N --seed $SEED --base-url $BASE_URL --out $WORK/corpus-N
 #   cp -r $SKEL $WORK/hugo-N && cp -r $WORK/corpus-N/content $WORK/hugo-N/
-#   chancery: $CHANCERY build --root $WORK/corpus-N --out $WORK/out-chancery
+#   chancery: CHANCERY build --root $WORK/corpus-N --out $WORK/out-chancery
 #   hugo:     hugo --quiet -s $WORK/hugo-N -d $WORK/out-hugo
 # Both write feeds and a sitemap (the archive's site.yaml has base_url; Hugo's skeleton has baseURL).
 EOF
@@ -164,28 +175,35 @@ for n in "${SIZES[@]}"; do
     : >"$res"
     echo "bench: $n briefings ($mb MB of Markdown): warm-up, then $RUNS alternating runs" >&2
 
-    chancery_build "$corpus" "$WORK/out-chancery"
-    check_clean
+    for t in "${CHANCERY_TOOLS[@]}"; do
+        chancery_build "$t" "$corpus" "$WORK/out-chancery"
+        check_clean
+    done
     summary_line=$(cat "$WORK/stdout.txt" "$WORK/stderr.txt" | grep '^Built ' || true)
     if [[ $HUGO == 1 ]]; then hugo_build "$hsite" "$WORK/out-hugo"; fi
 
+    per_run=$((${#CHANCERY_TOOLS[@]} + (HUGO == 1 ? 1 : 0)))
     for ((i = 1; i <= RUNS; i++)); do
-        chancery_build "$corpus" "$WORK/out-chancery"
-        echo "chancery $WALL $CPU $RSS $PAGES" >>"$res"
+        for t in "${CHANCERY_TOOLS[@]}"; do
+            chancery_build "$t" "$corpus" "$WORK/out-chancery"
+            echo "$t $WALL $CPU $RSS $PAGES" >>"$res"
+        done
         if [[ $HUGO == 1 ]]; then
             hugo_build "$hsite" "$WORK/out-hugo"
             echo "hugo $WALL $CPU $RSS $PAGES" >>"$res"
         fi
-        echo "bench:   run $i/$RUNS: $(tail -n $((HUGO == 1 ? 2 : 1)) "$res" | awk '{ printf "%s %.2f s  ", $1, $2 }')" >&2
+        echo "bench:   run $i/$RUNS: $(tail -n "$per_run" "$res" | awk '{ printf "%s %.2f s  ", $1, $2 }')" >&2
     done
 
     # No-change rebuild: build into the same output again, nothing changed in between.
-    chancery_build "$corpus" "$WORK/out-chancery"
     rebuild=$WORK/rebuild-$n.tsv
     : >"$rebuild"
-    for ((i = 1; i <= RUNS; i++)); do
-        measure "$WORK/out-chancery" "$CHANCERY" build --root "$corpus" --out "$WORK/out-chancery"
-        echo "rebuild $WALL $CPU $RSS $PAGES" >>"$rebuild"
+    for t in "${CHANCERY_TOOLS[@]}"; do
+        chancery_build "$t" "$corpus" "$WORK/out-chancery"
+        for ((i = 1; i <= RUNS; i++)); do
+            measure "$WORK/out-chancery" "${BIN[$t]}" build --root "$corpus" --out "$WORK/out-chancery"
+            echo "$t $WALL $CPU $RSS $PAGES" >>"$rebuild"
+        done
     done
     rm -rf "$WORK/out-chancery" "$WORK/out-hugo" "$hsite"
 
@@ -193,47 +211,55 @@ for n in "${SIZES[@]}"; do
     printf '## %s briefings (%s MB of Markdown), %s runs each, medians\n' "$n" "$mb" "$RUNS"
     echo "#   chancery: $summary_line"
     printf '%-10s %10s %12s %9s %12s %8s %9s\n' tool "wall" "wall range" "CPU" "peak memory" pages "pages/s"
-    tools=(chancery)
+    tools=("${CHANCERY_TOOLS[@]}")
     if [[ $HUGO == 1 ]]; then tools+=(hugo); fi
     for t in "${tools[@]}"; do
         w=$(col "$res" "$t" 2)
         c=$(col "$res" "$t" 3)
         r=$(col "$res" "$t" 4)
         p=$(col "$res" "$t" 5)
-        printf '%-10s %8.2f s %12s %7.2f s %12s %8d %9.0f\n' "$t" "$w" "$(range "$res" "$t")" "$c" "$(fmt_mem "$r")" "$p" "$(awk -v p="$p" -v w="$w" 'BEGIN { print p / w }')"
+        printf '%-12s %8.2f s %12s %7.2f s %12s %8d %9.0f\n' "$t" "$w" "$(range "$res" "$t")" "$c" "$(fmt_mem "$r")" "$p" "$(awk -v p="$p" -v w="$w" 'BEGIN { print p / w }')"
         echo "$n $t $w $c $r $p" >>"$SUMMARY"
     done
-    cw=$(col "$res" chancery 2)
-    if [[ $HUGO == 1 ]]; then
-        hw=$(col "$res" hugo 2)
-        awk -v c="$cw" -v h="$hw" 'BEGIN { printf "chancery/hugo wall time: %.3f (chancery %.1fx faster; the goal at 10k is <= 0.100)\n", c / h, h / c }'
-        awk -v c="$(col "$res" chancery 4)" -v h="$(col "$res" hugo 4)" 'BEGIN { printf "chancery/hugo peak memory: %.3f\n", c / h }'
-    fi
-    rw=$(col "$rebuild" rebuild 2)
-    awk -v r="$rw" -v c="$cw" -v m="$(col "$rebuild" rebuild 4)" 'BEGIN { printf "chancery no-change rebuild: %.3f s wall (%.2f of a full build; goal < 0.20), peak memory %.0f MiB\n", r, r / c, m / 1024 }'
-    echo "rebuild $n $rw" >>"$SUMMARY"
+    for t in "${CHANCERY_TOOLS[@]}"; do
+        cw=$(col "$res" "$t" 2)
+        if [[ $HUGO == 1 ]]; then
+            hw=$(col "$res" hugo 2)
+            awk -v t="$t" -v c="$cw" -v h="$hw" 'BEGIN { printf "%s/hugo wall time: %.3f (%.1fx faster; the goal at 10k is <= 0.100)\n", t, c / h, h / c }'
+            awk -v t="$t" -v c="$(col "$res" "$t" 4)" -v h="$(col "$res" hugo 4)" 'BEGIN { printf "%s/hugo peak memory: %.3f\n", t, c / h }'
+        fi
+        rw=$(col "$rebuild" "$t" 2)
+        awk -v t="$t" -v r="$rw" -v c="$cw" -v m="$(col "$rebuild" "$t" 4)" 'BEGIN { printf "%s no-change rebuild: %.3f s wall (%.2f of a full build; goal < 0.20), peak memory %.0f MiB\n", t, r, r / c, m / 1024 }'
+        echo "rebuild $n $t $rw" >>"$SUMMARY"
+    done
 done
 
 # ---- one briefing -----------------------------------------------------------------------------
 
 one=$WORK/corpus-1
 "$GEN" --count 1 --seed "$SEED" --base-url "$BASE_URL" --out "$one" 2>/dev/null
-chancery_build "$one" "$WORK/out-one"
-check_clean
 res=$WORK/runs-1.tsv
 : >"$res"
+for t in "${CHANCERY_TOOLS[@]}"; do
+    chancery_build "$t" "$one" "$WORK/out-one"
+    check_clean
+done
 for ((i = 1; i <= 10; i++)); do
-    chancery_build "$one" "$WORK/out-one"
-    echo "chancery $WALL $CPU $RSS $PAGES" >>"$res"
+    for t in "${CHANCERY_TOOLS[@]}"; do
+        chancery_build "$t" "$one" "$WORK/out-one"
+        echo "$t $WALL $CPU $RSS $PAGES" >>"$res"
+    done
 done
 echo
 echo "## one-briefing archive, cold build (fresh output), 10 runs"
-echo "#   $CHANCERY build --root $one --out $WORK/out-one"
-awk -v w="$(col "$res" chancery 2)" -v m="$(col "$res" chancery 4)" -v p="$(col "$res" chancery 5)" -v rg="$(range "$res" chancery 1000)" \
-    'BEGIN { printf "chancery: %.1f ms wall median (range %s ms; goal < 50 ms), peak memory %.0f MiB, %d pages\n", w * 1000, rg, m / 1024, p }'
+echo "#   CHANCERY build --root $one --out $WORK/out-one"
+for t in "${CHANCERY_TOOLS[@]}"; do
+    awk -v t="$t" -v w="$(col "$res" "$t" 2)" -v m="$(col "$res" "$t" 4)" -v p="$(col "$res" "$t" 5)" -v rg="$(range "$res" "$t" 1000)" \
+        'BEGIN { printf "%s: %.1f ms wall median (range %s ms; goal < 50 ms), peak memory %.0f MiB, %d pages\n", t, w * 1000, rg, m / 1024, p }'
+done
 
 echo
 echo "## summary (medians; wall and CPU in s, peak memory in MiB)"
-printf '%-8s %-9s %8s %8s %9s %7s\n' size tool wall CPU memory pages
-awk '$1 != "rebuild" { printf "%-8s %-9s %8.2f %8.2f %9.0f %7d\n", $1, $2, $3, $4, $5 / 1024, $6 }' "$SUMMARY"
-awk '$1 == "rebuild" { printf "%-8s %-9s %8.3f\n", $2, "rebuild", $3 }' "$SUMMARY"
+printf '%-8s %-12s %8s %8s %9s %7s\n' size tool wall CPU memory pages
+awk '$1 != "rebuild" { printf "%-8s %-12s %8.2f %8.2f %9.0f %7d\n", $1, $2, $3, $4, $5 / 1024, $6 }' "$SUMMARY"
+awk '$1 == "rebuild" { printf "%-8s %-21s %8.3f\n", $2, $3 " rebuild", $4 }' "$SUMMARY"
