@@ -8,6 +8,9 @@
 //!   unchanged is not read again; its body is rendered only if a page that shows it must be.
 //! - for every page, a fingerprint of everything the page shows. A page whose fingerprint is
 //!   unchanged is hard-linked from the previous output instead of rendered.
+//! - the hash of the templates and static files, and what the build built (counts, and the
+//!   paths of the pages that have no fingerprint): a build that finds every file as the cache
+//!   knows it, and every output file there, stops right after the walk (see `build`).
 //!
 //! A draft that is not built gets a short record (stamp, slug, title, warnings): enough to skip
 //! reading it next time.
@@ -152,6 +155,11 @@ pub struct BuildCache {
     /// modified less than [`RACY_MARGIN_NS`] before it may have changed again within one tick
     /// of the file system's clock with the same size, so it is read again ("racy git").
     pub started_ns: i128,
+    /// Hash of the key, the templates and the static files: what pages depend on besides
+    /// the content.
+    pub settings: u64,
+    /// What the build that wrote this cache built.
+    pub summary: BuildSummary,
     /// Briefing files by path under `content/`.
     pub briefings: HashMap<String, CachedBriefing>,
     /// Page fingerprints by output path.
@@ -202,6 +210,22 @@ impl BuildCache {
     }
 }
 
+/// What a build built, for the report of a build that finds nothing changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildSummary {
+    /// Briefings built.
+    pub briefings: usize,
+    /// Countries with pages.
+    pub countries: usize,
+    /// Topics with pages.
+    pub topics: usize,
+    /// Pages, feeds and sitemap in the output.
+    pub pages: usize,
+    /// The output paths of the pages without a fingerprint (the index pages, the sitemap):
+    /// with the fingerprinted ones, every file the build wrote besides the static files.
+    pub unfingerprinted: Vec<String>,
+}
+
 /// The part of a cache a build knows before it writes its output, borrowed from the build: it
 /// is serialised as the very bytes of the [`BuildCache`] fields it stands for, without building
 /// that cache's maps first. bincode writes a struct as its fields one after another, a map and
@@ -215,6 +239,10 @@ pub struct CacheHead<'a> {
     pub static_files: u64,
     /// [`BuildCache::started_ns`].
     pub started_ns: i128,
+    /// [`BuildCache::settings`].
+    pub settings: u64,
+    /// [`BuildCache::summary`].
+    pub summary: &'a BuildSummary,
     /// [`BuildCache::briefings`], as pairs (each path once).
     pub briefings: &'a [(String, CachedBriefing)],
     /// [`BuildCache::pages`], as pairs (each path once).
@@ -317,7 +345,7 @@ fn write_bincode(value: &impl Serialize, out: &mut impl std::io::Write) -> std::
 }
 
 /// The first bytes of a cache file, naming its format (a cache in another one is not read).
-pub const CACHE_MAGIC: &[u8] = b"chancery-cache bincode 2\n";
+pub const CACHE_MAGIC: &[u8] = b"chancery-cache bincode 3\n";
 
 /// `extra` as JSON text inside the bincode cache.
 mod json_text {

@@ -119,6 +119,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut laps = Laps::new();
     let (mut setup, loaded) = Setup::new(options)?;
     laps.lap("config+load");
+    if let Some(unchanged) = unchanged_since_cache(&setup, &loaded) {
+        laps.lap("up to date");
+        let report = unchanged.report(&setup, started, laps);
+        release(setup.cache.take(), options.ends_process);
+        return Ok(report);
+    }
     // The templates compile beside parse (one thread's few milliseconds, which were a serial
     // stretch of every build); an error in the content is still reported first.
     let (indexed, theme) = rayon::join(
@@ -133,11 +139,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (site, parsed, mut diagnostics) = (indexed.site, indexed.parsed, indexed.diagnostics);
     let plan = render::Plan::new(&site, theme.settings);
     laps.lap("plan");
+    let summary = cache::BuildSummary {
+        briefings: site.articles.len(),
+        countries: site.countries.len(),
+        topics: site.topics.len(),
+        pages: plan.output_paths().count(),
+        unfingerprinted: plan.unfingerprinted_paths(),
+    };
     let start_cache = || {
         let head = cache::CacheHead {
             key: &setup.cache_key,
             static_files: theme.static_signature,
             started_ns,
+            settings: theme.settings,
+            summary: &summary,
             briefings: &parsed.records,
             pages: &plan.fingerprint_pairs(),
         };
@@ -387,14 +402,8 @@ impl Theme {
         let sources = theme::templates(root)?;
         let tera = render::templates::compile(&sources)?;
         let static_files = theme::static_files(root)?;
-        let texts: Vec<(&str, &str)> = sources
-            .iter()
-            .map(|(name, source)| (name.as_str(), source.text.as_str()))
-            .collect();
         let static_signature = theme::static_signature(&static_files);
-        // A static file can stand where a page would be written: a change to the static files
-        // makes every page count as changed, so none is reused across it.
-        let settings = cache::hash_of((cache_key, texts, static_signature));
+        let settings = theme_settings(cache_key, &sources, static_signature);
         Ok(Theme {
             sources,
             tera,
@@ -403,6 +412,90 @@ impl Theme {
             static_signature,
         })
     }
+}
+
+/// Hash of the cache key, every template and the static files' signature: what pages depend on
+/// besides the site. (A static file can stand where a page would be written: a change to the
+/// static files makes every page count as changed, so none is reused across it.)
+fn theme_settings(
+    cache_key: &str,
+    sources: &std::collections::BTreeMap<String, theme::TemplateSource>,
+    static_signature: u64,
+) -> u64 {
+    let texts: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(name, source)| (name.as_str(), source.text.as_str()))
+        .collect();
+    cache::hash_of((cache_key, texts, static_signature))
+}
+
+/// A build that found nothing to do: what the build that saved the cache built.
+struct Unchanged {
+    summary: cache::BuildSummary,
+    static_files: usize,
+    /// The walk's warnings and every file's, as that build gave them.
+    warnings: Vec<Diagnostic>,
+}
+
+impl Unchanged {
+    fn report(self, setup: &Setup, started: Instant, laps: Laps) -> BuildReport {
+        let mut warnings = self.warnings;
+        warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        BuildReport {
+            briefings: self.summary.briefings,
+            countries: self.summary.countries,
+            topics: self.summary.topics,
+            pages: self.summary.pages,
+            pages_reused: self.summary.pages,
+            files_parsed: 0,
+            static_files: self.static_files,
+            seconds: started.elapsed().as_secs_f64(),
+            feeds_written: setup.basics.config.base_url.is_some(),
+            warnings,
+            out: setup.out.clone(),
+            timings: laps.into_vec(),
+        }
+    }
+}
+
+/// `Some` when nothing a build reads has changed since the build that saved the cache, and
+/// every file that build wrote is still in the output: the build can stop there, without
+/// parsing, indexing, planning or rendering (the same output, two-fifths of such a build's time
+/// at 1,000 briefings). Checked: the same briefing files with the same trusted stamps (the
+/// cache key already covers site.yaml, the options and the binary), the same templates and
+/// static files, and every output file there. Anything else goes the usual way.
+fn unchanged_since_cache(setup: &Setup, loaded: &load::Loaded) -> Option<Unchanged> {
+    let cache = setup.cache.as_ref()?;
+    let walk_failed = loaded.diagnostics.iter().any(Diagnostic::is_error);
+    if walk_failed || loaded.entries.len() != cache.briefings.len() {
+        return None;
+    }
+    let mut warnings = loaded.diagnostics.clone();
+    // As many files as records, each found: the same set of files.
+    for entry in &loaded.entries {
+        let record = cache.briefings.get(&entry.relative)?;
+        if !cache.trusts(&record.stamp, &entry.stamp) {
+            return None;
+        }
+        let shown = record.warnings.iter().map(|w| w.to_diagnostic(&entry.path));
+        warnings.extend(shown);
+    }
+    let sources = theme::templates(&setup.root).ok()?;
+    let static_files = theme::static_files(&setup.root).ok()?;
+    let static_signature = theme::static_signature(&static_files);
+    let racy_limit = cache.started_ns - cache::RACY_MARGIN_NS;
+    let same_theme = theme_settings(&setup.cache_key, &sources, static_signature) == cache.settings
+        && static_signature == cache.static_files
+        && theme::newest_static_change(&static_files) < racy_limit;
+    let pages = cache.pages.keys().chain(&cache.summary.unfingerprinted);
+    let statics = static_files.iter().map(|f| f.output_path());
+    let paths: Vec<&str> = pages.map(String::as_str).chain(statics).collect();
+    let all_there = same_theme && write::all_files_exist(&setup.out, &paths);
+    all_there.then(|| Unchanged {
+        summary: cache.summary.clone(),
+        static_files: static_files.len(),
+        warnings,
+    })
 }
 
 /// What the write stage left in the output folder.

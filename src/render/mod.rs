@@ -309,6 +309,14 @@ impl Plan {
                 .all(|f| previous.get(&f.path) == Some(&f.fingerprint))
     }
 
+    /// Output paths of the pages without a fingerprint, and of the sitemap.
+    pub fn unfingerprinted_paths(&self) -> Vec<String> {
+        let pages = self.pages.iter().filter(|(_, _, f)| f.is_none());
+        let sitemap = self.sitemap.then_some("sitemap.xml");
+        let paths = pages.map(|(_, path, _)| path.as_str()).chain(sitemap);
+        paths.map(str::to_string).collect()
+    }
+
     /// Output paths of every page, feed and the sitemap.
     pub fn output_paths(&self) -> impl Iterator<Item = &str> {
         let pages = self.pages.iter().map(|(_, path, _)| path.as_str());

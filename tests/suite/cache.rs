@@ -268,12 +268,77 @@ fn no_cache_and_a_foreign_output_mean_a_full_build() {
 #[test]
 fn a_deleted_output_file_is_rendered_again() {
     let site = Site::sample();
-    site.build();
+    let mut options = site.options();
+    options.base_url = Some(BASE_URL.to_string());
+    site.build_with(&options);
     std::thread::sleep(std::time::Duration::from_millis(150));
-    std::fs::remove_file(site.out().join("countries/india/index.html")).unwrap();
-    let report = site.build();
-    assert!(site.out().join("countries/india/index.html").is_file());
-    assert!(report.pages_reused > 0);
+    // A fingerprinted page, an index page and the sitemap (neither has a fingerprint), and a
+    // static file.
+    for page in [
+        "countries/india/index.html",
+        "countries/index.html",
+        "sitemap.xml",
+        "style.css",
+    ] {
+        std::fs::remove_file(site.out().join(page)).unwrap();
+        let report = site.build_with(&options);
+        assert!(site.out().join(page).is_file(), "{page} is back");
+        assert!(report.pages_reused > 0);
+        assert!(!stopped_early(&report), "{page}: the build went on");
+    }
+}
+
+/// Whether the build stopped as soon as it saw that nothing had changed.
+fn stopped_early(report: &chancery::BuildReport) -> bool {
+    let stages: Vec<&str> = report.timings.iter().map(|(stage, _)| *stage).collect();
+    match stages.as_slice() {
+        ["config+load", "up to date"] => true,
+        [.., "cache"] => false,
+        other => panic!("unexpected stages {other:?}"),
+    }
+}
+
+/// With nothing changed, a build stops after reading the cache and walking the files: it
+/// reports what the last build built, warnings included. Any change to what a build reads
+/// takes the usual way (where the cache still spares the unchanged work).
+#[test]
+fn a_build_with_nothing_changed_stops_before_parsing() {
+    let site = Site::sample();
+    site.write(
+        "content/briefings/2024-06-01-typo.md",
+        "---\ntitle: Typo\ndate: 2024-06-01\ncountrys: [India]\n---\nx\n",
+    );
+    // Files written within the racy margin of a build are read again by the next.
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let first = site.build();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let again = site.build();
+    assert!(stopped_early(&again));
+    let counts = |r: &chancery::BuildReport| (r.briefings, r.countries, r.topics, r.pages);
+    assert_eq!(counts(&again), counts(&first));
+    assert_eq!(again.static_files, first.static_files);
+    assert_eq!((again.files_parsed, again.pages_reused), (0, again.pages));
+    let warnings =
+        |r: &chancery::BuildReport| r.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    assert_eq!(warnings(&again), warnings(&first));
+    assert!(warnings(&again).iter().any(|w| w.contains("countrys")));
+
+    site.write("templates/partials/card.html", "<div>{{ a.title }}</div>\n");
+    assert!(!stopped_early(&site.build()), "a template changed");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    site.write("static/extra.css", "body { color: red }\n");
+    assert!(!stopped_early(&site.build()), "a static file was added");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    edit(&site, TALKS, "title: ", "title: Revised — ");
+    assert!(!stopped_early(&site.build()), "a briefing changed");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    std::fs::remove_file(site.root.join("content/briefings/2024-06-01-typo.md")).unwrap();
+    assert!(!stopped_early(&site.build()), "a briefing was removed");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    assert!(stopped_early(&site.build()), "nothing changed since");
+    let mut drafts = site.options();
+    drafts.drafts = true;
+    assert!(!stopped_early(&site.build_with(&drafts)), "other options");
 }
 
 /// A country's first page shows its coverage over time and the terms seen with it, counted over
@@ -344,6 +409,8 @@ fn the_saved_cache_reads_back_as_it_was() {
         key: &cache.key,
         static_files: cache.static_files,
         started_ns: cache.started_ns,
+        settings: cache.settings,
+        summary: &cache.summary,
         briefings: &briefings,
         pages: &pages,
     };
