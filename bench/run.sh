@@ -210,7 +210,7 @@ for n in "${SIZES[@]}"; do
     echo
     printf '## %s briefings (%s MB of Markdown), %s runs each, medians\n' "$n" "$mb" "$RUNS"
     echo "#   chancery: $summary_line"
-    printf '%-10s %10s %12s %9s %12s %8s %9s\n' tool "wall" "wall range" "CPU" "peak memory" pages "pages/s"
+    printf '%-12s %10s %12s %9s %12s %8s %9s\n' tool "wall" "wall range" "CPU" "peak memory" pages "pages/s"
     tools=("${CHANCERY_TOOLS[@]}")
     if [[ $HUGO == 1 ]]; then tools+=(hugo); fi
     for t in "${tools[@]}"; do
