@@ -14,6 +14,10 @@
 #   HUGO=0         skip Hugo (chancery rows only)
 #   PGO=1          build tools/pgo-build.sh's binary too (about 8 minutes more) and time it as
 #                  `chancery-pgo`, alternating with the plain release binary and Hugo
+#   KINDS=0        skip the `-hk` rows: each chancery binary also builds a copy of the archive
+#                  whose site.yaml says `disable: [regions, archive, search, term_feeds]`, so that
+#                  it writes the page kinds Hugo's skeleton writes (no region pages, archive,
+#                  search or per-term feeds) beside the full site
 #   SHARED=DIR     the shared folder holding bench/hugo-site (or the hugo-site folder itself);
 #                  default: $(dirname "$0")/../../shared
 #   BENCH_DIR=DIR  where archives and outputs go (default /dev/shm/chancery-bench, else /tmp)
@@ -84,6 +88,12 @@ if [[ ${PGO:-0} == 1 ]]; then
     BIN[chancery-pgo]=$(CARGO_TARGET_DIR=$TARGET "$REPO/tools/pgo-build.sh" | tail -1)
     CHANCERY_TOOLS+=(chancery-pgo)
 fi
+# With Hugo's page kinds only (see KINDS above): the same binaries on the `-hk` copy.
+if [[ ${KINDS:-1} == 1 ]]; then
+    for t in "${CHANCERY_TOOLS[@]}"; do BIN[$t-hk]=${BIN[$t]}; done
+    read -r -a CHANCERY_TOOLS <<<"$(for t in "${CHANCERY_TOOLS[@]}"; do printf '%s %s-hk ' "$t" "$t"; done)"
+fi
+HUGO_KINDS="disable: [regions, archive, search, term_feeds]"
 
 # ---- helpers ----------------------------------------------------------------------------------
 
@@ -116,9 +126,19 @@ range() { awk -v t="$2" '$1 == t { print $2 }' "$1" | sort -g | awk -v k="${3:-1
 
 fmt_mem() { awk -v k="$1" 'BEGIN { if (k >= 1048576) printf "%.2f GiB", k / 1048576; else printf "%.0f MiB", k / 1024 }'; }
 
+# root_for TOOL ROOT -> the archive the tool builds: ROOT, or its `-hk` copy for `-hk` tools
+root_for() { if [[ $1 == *-hk ]]; then echo "$2-hk"; else echo "$2"; fi; }
+
+# with_hugo_kinds ROOT: makes ROOT-hk, a copy whose site.yaml disables what Hugo's skeleton lacks
+with_hugo_kinds() {
+    rm -rf "$1-hk"
+    cp -r "$1" "$1-hk"
+    printf '\n%s\n' "$HUGO_KINDS" >>"$1-hk/site.yaml"
+}
+
 chancery_build() { # TOOL ROOT OUT: a cold build into a fresh OUT with the TOOL's binary
     rm -rf "$3" "$(dirname "$3")/.$(basename "$3").chancery-staging"
-    measure "$3" "${BIN[$1]}" build --root "$2" --out "$3"
+    measure "$3" "${BIN[$1]}" build --root "$(root_for "$1" "$2")" --out "$3"
 }
 
 hugo_build() { # SITE OUT
@@ -155,6 +175,8 @@ cat <<EOF
 #   chancery: CHANCERY build --root $WORK/corpus-N --out $WORK/out-chancery
 #   hugo:     hugo --quiet -s $WORK/hugo-N -d $WORK/out-hugo
 # Both write feeds and a sitemap (the archive's site.yaml has base_url; Hugo's skeleton has baseURL).
+#   *-hk:     the same chancery binary on $WORK/corpus-N-hk, a copy whose site.yaml adds
+#             \`$HUGO_KINDS\`: the page kinds Hugo's skeleton writes
 EOF
 
 # ---- side by side -----------------------------------------------------------------------------
@@ -166,6 +188,7 @@ for n in "${SIZES[@]}"; do
     hsite=$WORK/hugo-$n
     "$GEN" --count "$n" --seed "$SEED" --base-url "$BASE_URL" --out "$corpus" 2>/dev/null
     mb=$(find "$corpus/content" -name '*.md' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
+    with_hugo_kinds "$corpus"
     if [[ $HUGO == 1 ]]; then
         rm -rf "$hsite"
         cp -r "$SKEL" "$hsite"
@@ -175,11 +198,14 @@ for n in "${SIZES[@]}"; do
     : >"$res"
     echo "bench: $n briefings ($mb MB of Markdown): warm-up, then $RUNS alternating runs" >&2
 
+    summary_lines=()
     for t in "${CHANCERY_TOOLS[@]}"; do
         chancery_build "$t" "$corpus" "$WORK/out-chancery"
         check_clean
+        case $t in chancery | chancery-hk)
+            summary_lines+=("$t: $(cat "$WORK/stdout.txt" "$WORK/stderr.txt" | grep '^Built ' || true)") ;;
+        esac
     done
-    summary_line=$(cat "$WORK/stdout.txt" "$WORK/stderr.txt" | grep '^Built ' || true)
     if [[ $HUGO == 1 ]]; then hugo_build "$hsite" "$WORK/out-hugo"; fi
 
     per_run=$((${#CHANCERY_TOOLS[@]} + (HUGO == 1 ? 1 : 0)))
@@ -201,15 +227,15 @@ for n in "${SIZES[@]}"; do
     for t in "${CHANCERY_TOOLS[@]}"; do
         chancery_build "$t" "$corpus" "$WORK/out-chancery"
         for ((i = 1; i <= RUNS; i++)); do
-            measure "$WORK/out-chancery" "${BIN[$t]}" build --root "$corpus" --out "$WORK/out-chancery"
+            measure "$WORK/out-chancery" "${BIN[$t]}" build --root "$(root_for "$t" "$corpus")" --out "$WORK/out-chancery"
             echo "$t $WALL $CPU $RSS $PAGES" >>"$rebuild"
         done
     done
-    rm -rf "$WORK/out-chancery" "$WORK/out-hugo" "$hsite"
+    rm -rf "$WORK/out-chancery" "$WORK/out-hugo" "$hsite" "$corpus-hk"
 
     echo
     printf '## %s briefings (%s MB of Markdown), %s runs each, medians\n' "$n" "$mb" "$RUNS"
-    echo "#   chancery: $summary_line"
+    for line in "${summary_lines[@]}"; do echo "#   $line"; done
     printf '%-12s %10s %12s %9s %12s %8s %9s\n' tool "wall" "wall range" "CPU" "peak memory" pages "pages/s"
     tools=("${CHANCERY_TOOLS[@]}")
     if [[ $HUGO == 1 ]]; then tools+=(hugo); fi
@@ -238,6 +264,7 @@ done
 
 one=$WORK/corpus-1
 "$GEN" --count 1 --seed "$SEED" --base-url "$BASE_URL" --out "$one" 2>/dev/null
+with_hugo_kinds "$one"
 res=$WORK/runs-1.tsv
 : >"$res"
 for t in "${CHANCERY_TOOLS[@]}"; do

@@ -79,6 +79,7 @@ fn bench_render_page(c: &mut Criterion) {
         drafts: false,
         link_style: LinkStyle::Explicit,
         keep_html: true,
+        search_index: true,
         raw_html: Default::default(),
     };
     let parsed = parse_all(loaded.entries, &gazetteer, options, None);

@@ -45,6 +45,25 @@ pub struct SiteConfig {
     /// event handlers, unsafe URLs, frames and forms, because briefings are often pasted from
     /// the open web.
     pub allow_raw_html: bool,
+    /// Optional parts of the site not to build (`disable: [regions, search]`), as Hugo's
+    /// `disableKinds` and Zola's `build_search_index` allow. Everything is built by default.
+    pub disable: Vec<Part>,
+}
+
+/// An optional part of the built site, named in `disable:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// `regions/<slug>/`: the briefings of each region and subregion. Region names are still
+    /// shown (on the countries index and country pages), as text rather than links.
+    Regions,
+    /// `archive/`: the years and months, and the briefing pages' Archive › year › month trail.
+    Archive,
+    /// `search/`: the search page and its index (and the tokenising of every briefing for it).
+    Search,
+    /// The Atom feed of every country and topic (`countries/<slug>/atom.xml`, ...). The
+    /// whole-archive `atom.xml` stays.
+    TermFeeds,
 }
 
 /// `import:` in site.yaml: settings of `chancery import`.
@@ -90,6 +109,7 @@ impl Default for SiteConfig {
             extra: serde_json::Map::new(),
             import: ImportConfig::default(),
             allow_raw_html: false,
+            disable: Vec::new(),
         }
     }
 }
@@ -149,6 +169,11 @@ impl SiteConfig {
             self.base_url = Some(format!("{}/", url.trim_end_matches('/')));
         }
         Ok(self)
+    }
+
+    /// Whether the site has `part` (it is not in `disable:`).
+    pub fn builds(&self, part: Part) -> bool {
+        !self.disable.contains(&part)
     }
 
     /// The folder of site.yaml, for diagnostics.
@@ -220,6 +245,21 @@ mod tests {
         let config = SiteConfig::parse("allow_raw_html: true\n", Path::new("s")).unwrap();
         assert!(config.allow_raw_html);
         assert!(SiteConfig::parse("allow_raw_htm: true\n", Path::new("s")).is_err());
+    }
+
+    #[test]
+    fn parts_are_built_unless_disabled() {
+        let all = SiteConfig::parse("title: A\n", Path::new("s")).unwrap();
+        assert!(all.builds(Part::Regions) && all.builds(Part::Search));
+        let text = "disable: [regions, term_feeds]\n";
+        let some = SiteConfig::parse(text, Path::new("s")).unwrap();
+        assert!(!some.builds(Part::Regions) && !some.builds(Part::TermFeeds));
+        assert!(some.builds(Part::Archive) && some.builds(Part::Search));
+        let error =
+            SiteConfig::parse("title: A\ndisable: [regoins]\n", Path::new("s")).unwrap_err();
+        assert_eq!(error.line, Some(2));
+        assert!(error.message.contains("regoins"), "{}", error.message);
+        assert!(error.message.contains("regions"), "{}", error.message);
     }
 
     #[test]

@@ -316,6 +316,7 @@ fn parse_and_index(
         link_style: basics.link_style,
         keep_html: loaded.entries.len() <= LARGE_ARCHIVE,
         raw_html: parse::markdown::RawHtml::allowed(basics.config.allow_raw_html),
+        search_index: basics.config.builds(config::Part::Search),
     };
     let mut parsed = parse::parse_all(loaded.entries, &basics.gazetteer, parse_options, cache);
     laps.lap("parse");

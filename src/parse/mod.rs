@@ -68,6 +68,8 @@ pub struct ParseOptions {
     /// `crate::LARGE_ARCHIVE`), and each file's text between parse's two passes (else the
     /// second pass reads the file again: at 100,000 briefings the texts are half a gigabyte).
     pub keep_html: bool,
+    /// Tokenise each body for the search index (off when site.yaml disables search).
+    pub search_index: bool,
 }
 
 /// A briefing whose front matter is known, waiting for its body.
@@ -599,6 +601,7 @@ fn body(
                 body_first_line,
                 warnings,
                 raw_html: options.raw_html,
+                search_index: options.search_index,
             };
             Some(fresh.render(slugs, style, options.keep_html, tokenizer))
         }
@@ -623,6 +626,8 @@ struct FreshBody {
     body_first_line: usize,
     warnings: Vec<Diagnostic>,
     raw_html: markdown::RawHtml,
+    /// [`ParseOptions::search_index`].
+    search_index: bool,
 }
 
 impl FreshBody {
@@ -659,7 +664,10 @@ impl FreshBody {
         let summary = front
             .summary
             .unwrap_or_else(|| markdown::shorten(&rendered.first_paragraph, 280));
-        let search = tokenizer.briefing(&front.title, &summary, &rendered.html);
+        let search = match self.search_index {
+            true => tokenizer.briefing(&front.title, &summary, &rendered.html),
+            false => crate::search::DocTerms::default(),
+        };
         let article = Article {
             path: self.entry.path.clone(),
             relative: self.entry.relative.clone(),
@@ -886,6 +894,7 @@ mod tests {
                 link_style: LinkStyle::Explicit,
                 raw_html: markdown::RawHtml::Sanitise,
                 keep_html,
+                search_index: true,
             };
             let parsed = parse_all(
                 crate::load::load_content(root).entries,

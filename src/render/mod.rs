@@ -9,6 +9,7 @@ pub mod profile;
 pub mod templates;
 pub mod views;
 
+use crate::config::Part;
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{month_name, ArticleId, Site, TermId};
 use crate::theme::TemplateSource;
@@ -78,7 +79,8 @@ pub struct RenderOptions {
 
 /// Every page of the site, in a stable order.
 pub fn pages(site: &Site) -> Vec<Page> {
-    let per = site.config.paginate;
+    let config = &site.config;
+    let per = config.paginate;
     let mut pages: Vec<Page> = (1..=page_count(site.articles.len(), per))
         .map(Page::Home)
         .collect();
@@ -91,24 +93,32 @@ pub fn pages(site: &Site) -> Vec<Page> {
     for (id, term) in site.topics.iter().enumerate() {
         pages.extend((1..=page_count(term.articles.len(), per)).map(|n| Page::Topic(id, n)));
     }
-    for (id, region) in site.regions.iter().enumerate() {
-        pages.extend((1..=page_count(region.articles.len(), per)).map(|n| Page::Region(id, n)));
+    if config.builds(Part::Regions) {
+        for (id, region) in site.regions.iter().enumerate() {
+            pages.extend((1..=page_count(region.articles.len(), per)).map(|n| Page::Region(id, n)));
+        }
     }
-    pages.push(Page::Archive);
-    for (y, year) in site.years.iter().enumerate() {
-        pages.push(Page::Year(y));
-        pages.extend((0..year.months.len()).map(|m| Page::Month(y, m)));
+    if config.builds(Part::Archive) {
+        pages.push(Page::Archive);
+        for (y, year) in site.years.iter().enumerate() {
+            pages.push(Page::Year(y));
+            pages.extend((0..year.months.len()).map(|m| Page::Month(y, m)));
+        }
     }
     pages.push(Page::NotFound);
-    pages.push(Page::Search);
+    if config.builds(Part::Search) {
+        pages.push(Page::Search);
+    }
     pages
 }
 
 /// Every feed of the site.
 pub fn feeds(site: &Site) -> Vec<Feed> {
     let mut feeds = vec![Feed::All];
-    feeds.extend((0..site.countries.len()).map(Feed::Country));
-    feeds.extend((0..site.topics.len()).map(Feed::Topic));
+    if site.config.builds(Part::TermFeeds) {
+        feeds.extend((0..site.countries.len()).map(Feed::Country));
+        feeds.extend((0..site.topics.len()).map(Feed::Topic));
+    }
     feeds
 }
 
@@ -202,8 +212,9 @@ pub struct Plan {
     feeds: Vec<PlannedFeed>,
     /// Whether a sitemap is written (with a base URL).
     sitemap: bool,
-    /// Fingerprint of the search index: what every briefing shows, in order.
-    search: u64,
+    /// Fingerprint of the search index (what every briefing shows, in order); none when the
+    /// site has no search.
+    search: Option<u64>,
 }
 
 /// The search index is fingerprinted under the path of its manifest.
@@ -266,7 +277,10 @@ impl Plan {
             pages,
             feeds,
             sitemap,
-            search: fingerprints.search(),
+            search: site
+                .config
+                .builds(Part::Search)
+                .then(|| fingerprints.search()),
         }
     }
 
@@ -285,8 +299,8 @@ impl Plan {
             .iter()
             .filter_map(|(_, path, fingerprint)| Some((path.as_str(), (*fingerprint)?)));
         let feeds = self.feeds.iter().map(|f| (f.path.as_str(), f.fingerprint));
-        let search = (SEARCH_MANIFEST, self.search);
-        pages.chain(feeds).chain(std::iter::once(search)).collect()
+        let search = self.search.map(|search| (SEARCH_MANIFEST, search));
+        pages.chain(feeds).chain(search).collect()
     }
 
     /// True when the previous build made exactly this site: every page and feed it had is
@@ -294,8 +308,8 @@ impl Plan {
     /// functions of the fingerprinted ones' data.)
     pub fn matches(&self, previous: &HashMap<String, u64>) -> bool {
         let fingerprinted = self.pages.iter().filter(|(_, _, f)| f.is_some()).count();
-        fingerprinted + self.feeds.len() + 1 == previous.len()
-            && previous.get(SEARCH_MANIFEST) == Some(&self.search)
+        fingerprinted + self.feeds.len() + usize::from(self.search.is_some()) == previous.len()
+            && previous.get(SEARCH_MANIFEST) == self.search.as_ref()
             && self
                 .pages
                 .iter()
@@ -473,9 +487,13 @@ pub fn write_search_index(
     plan: &Plan,
     reuse: Option<&Reuse>,
 ) -> Result<Option<crate::search::IndexReport>> {
+    let Some(search) = plan.search else {
+        // `disable: [search]`: nothing to write (an empty report, not a reused index).
+        return Ok(Some(crate::search::IndexReport::default()));
+    };
     // The search index is not counted as pages: it is data for search/index.html.
     let reused_whole = match reuse {
-        Some(reuse) if reuse.previous.get(SEARCH_MANIFEST) == Some(&plan.search) => {
+        Some(reuse) if reuse.previous.get(SEARCH_MANIFEST) == Some(&search) => {
             SEARCH_DATA.iter().all(|folder| (reuse.link_tree)(folder))
                 && (reuse.link)(SEARCH_MANIFEST)
         }
@@ -781,8 +799,11 @@ struct Crumb {
     url: String,
 }
 
-/// Archive › 2021 › April, for the briefing pages of a month.
+/// Archive › 2021 › April, for the briefing pages of a month (nothing without the archive).
 fn briefing_breadcrumbs(views: &Views, (year, month): (i32, u32)) -> Vec<Crumb> {
+    if !views.builds(Part::Archive) {
+        return Vec::new();
+    }
     vec![
         Crumb {
             name: "Archive".into(),
@@ -826,7 +847,7 @@ fn with_page_number(title: &str, n: usize) -> String {
 struct RegionGroup<'a> {
     name: &'a str,
     slug: &'a str,
-    url: String,
+    url: Option<String>,
     count: usize,
     subregions: Vec<views::NamedLink<'a>>,
     countries: Vec<views::TermView<'a>>,
@@ -841,7 +862,7 @@ fn countries_by_region<'a>(views: &Views<'a>) -> Vec<RegionGroup<'a>> {
         .map(|region| RegionGroup {
             name: &region.name,
             slug: &region.slug,
-            url: views.linker.page(&dirs::region(&region.slug)),
+            url: views.region_url(region),
             count: region.articles.len(),
             subregions: site
                 .regions

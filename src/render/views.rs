@@ -4,6 +4,7 @@
 //! (or absolute, in feeds), so a template writes `href="{{ a.url }}"` and nothing else. The
 //! README's "Template variables" section documents these fields; keep the two in step.
 
+use crate::config::Part;
 use crate::model::{Article, ArticleId, Region, Site, Source, Term, TermId};
 use crate::urls::{dirs, LinkStyle, Linker, PageDir};
 use serde::Serialize;
@@ -42,10 +43,10 @@ pub struct Nav {
     pub countries: String,
     /// The topics index.
     pub topics: String,
-    /// The archive.
-    pub archive: String,
-    /// The search page.
-    pub search: String,
+    /// The archive, unless site.yaml disables it.
+    pub archive: Option<String>,
+    /// The search page, unless site.yaml disables it.
+    pub search: Option<String>,
     /// The whole-archive Atom feed, when feeds are written.
     pub feed: Option<String>,
 }
@@ -164,8 +165,8 @@ pub struct TermView<'a> {
 pub struct NamedLink<'a> {
     /// Display name.
     pub name: &'a str,
-    /// Link.
-    pub url: String,
+    /// Link; none when site.yaml disables region pages.
+    pub url: Option<String>,
     /// Number of briefings.
     pub count: usize,
 }
@@ -463,8 +464,12 @@ impl<'s> Views<'s> {
             home: self.linker.page(&PageDir::root()),
             countries: self.linker.page(&dirs::countries()),
             topics: self.linker.page(&dirs::topics()),
-            archive: self.linker.page(&dirs::archive()),
-            search: self.linker.page(&dirs::search()),
+            archive: self
+                .builds(Part::Archive)
+                .then(|| self.linker.page(&dirs::archive())),
+            search: self
+                .builds(Part::Search)
+                .then(|| self.linker.page(&dirs::search())),
             feed: self.feeds.then(|| self.linker.file("atom.xml")),
         }
     }
@@ -670,13 +675,7 @@ impl<'s> Views<'s> {
     pub fn country_term(&self, id: TermId) -> TermView<'s> {
         let term: &'s Term = &self.site.countries[id];
         let country = term.country.as_ref();
-        let region_link = |name: &'s str| {
-            self.region_by_name(name).map(|region| NamedLink {
-                name: &region.name,
-                url: self.linker.page(&dirs::region(&region.slug)),
-                count: region.articles.len(),
-            })
-        };
+        let region_link = |name: &'s str| self.region_by_name(name).map(|r| self.region_link(r));
         TermView {
             region: country.and_then(|c| region_link(&c.region)),
             subregion: country
@@ -705,19 +704,31 @@ impl<'s> Views<'s> {
             code: None,
             region: None,
             subregion: None,
-            feed: self.feeds.then(|| self.linker.file(&dir.file("atom.xml"))),
+            feed: (self.feeds && self.builds(Part::TermFeeds))
+                .then(|| self.linker.file(&dir.file("atom.xml"))),
         }
+    }
+
+    /// Whether the site has `part` (see [`crate::config::Part`]).
+    pub fn builds(&self, part: Part) -> bool {
+        self.site.config.builds(part)
     }
 
     fn region_by_name(&self, name: &str) -> Option<&'s Region> {
         self.site.regions.iter().find(|r| r.name == name)
     }
 
-    /// A region as a named link.
+    /// A region's page, unless region pages are disabled.
+    pub fn region_url(&self, region: &Region) -> Option<String> {
+        let url = || self.linker.page(&dirs::region(&region.slug));
+        self.builds(Part::Regions).then(url)
+    }
+
+    /// A region as a named link (with no link when region pages are disabled).
     pub fn region_link(&self, region: &'s Region) -> NamedLink<'s> {
         NamedLink {
             name: &region.name,
-            url: self.linker.page(&dirs::region(&region.slug)),
+            url: self.region_url(region),
             count: region.articles.len(),
         }
     }

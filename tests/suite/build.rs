@@ -409,6 +409,68 @@ fn briefing_breadcrumbs_lead_to_the_briefings_own_month() {
     }
 }
 
+/// `disable:` in site.yaml leaves out region pages, the archive, search and the per-term feeds,
+/// and every link to them: the site that remains has no broken link, and names regions as text.
+#[test]
+fn disabled_parts_are_neither_built_nor_linked() {
+    let site = Site::sample();
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    let disabled = format!("{yaml}\ndisable: [regions, archive, search, term_feeds]\n");
+    site.write("site.yaml", &disabled);
+    let mut options = site.options();
+    options.base_url = Some("https://example.org/".to_string());
+    let report = site.build_with(&options);
+    for gone in ["regions", "archive", "search"] {
+        assert!(!site.out().join(gone).exists(), "{gone}/ was built");
+    }
+    assert!(
+        site.out().join("atom.xml").is_file(),
+        "the site's own feed stays"
+    );
+    let files = files_under(&site.out());
+    let feeds: Vec<_> = files.iter().filter(|f| f.ends_with("atom.xml")).collect();
+    assert_eq!(feeds, ["atom.xml"]);
+    let pages = files.iter().filter(|f| f.ends_with(".html")).count();
+    assert_eq!(
+        report.pages,
+        pages + feeds.len() + 1,
+        "pages, the feed and the sitemap"
+    );
+    for file in files
+        .iter()
+        .filter(|f| f.ends_with(".html") || f.ends_with(".xml"))
+    {
+        let text = site.read_out(file);
+        for gone in ["regions/", "archive/", "search/"] {
+            assert!(!text.contains(gone), "{file} still links {gone}");
+        }
+        for (at, _) in text.match_indices("atom.xml") {
+            let link = &text[text[..at].rfind('"').unwrap_or(0)..at];
+            assert!(
+                !link.contains("countries/") && !link.contains("topics/"),
+                "{file}: {link}"
+            );
+        }
+    }
+    let india = site.read_out("countries/india/index.html");
+    assert!(india.contains(" · in Asia (Southern Asia)"), "{india}");
+    let countries = site.read_out("countries/index.html");
+    assert!(
+        countries.contains("<h2>Asia <span class=\"count\">"),
+        "{countries}"
+    );
+    let briefing = site.read_out("briefings/india-russia-foreign-ministers/index.html");
+    assert!(briefing.contains(
+        "<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\"><a href=\"../../\">Home</a></nav>"
+    ));
+
+    let mut check = chancery::check::CheckOptions::new(&site.root);
+    check.base_url = options.base_url.clone();
+    let checked = chancery::check::check(&check).unwrap();
+    assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+    assert_eq!(checked.pages, pages);
+}
+
 /// A small well-formedness check: tags nest and close, attributes are quoted, entities are known.
 fn check_xml(xml: &str) -> Result<(), String> {
     let mut stack: Vec<&str> = Vec::new();
@@ -682,6 +744,7 @@ fn card_and_page_values_match_the_serialised_views() {
             drafts: true,
             link_style: style,
             keep_html: true,
+            search_index: true,
             raw_html: Default::default(),
         };
         let loaded = chancery::load::load_content(&root);

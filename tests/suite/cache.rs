@@ -431,3 +431,28 @@ fn the_saved_cache_reads_back_as_it_was() {
     assert!(chancery::cache::BuildCache::from_bytes(b"{\"key\": \"x\"}").is_none());
     assert_eq!(site.build().files_parsed, 0, "the next build uses it");
 }
+
+/// Turning optional parts off and on again (site.yaml's `disable:`) gives what a full build
+/// gives each time: in particular a cache written without the search index (whose briefings
+/// were not tokenised) does not leave the index empty once search is back.
+#[test]
+fn disabling_and_enabling_parts_matches_full_builds() {
+    let site = Site::sample();
+    cached_equals_full(&site, "every part");
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    let disabled = format!("{yaml}\ndisable: [regions, archive, search, term_feeds]\n");
+    site.write("site.yaml", &disabled);
+    cached_equals_full(&site, "parts disabled");
+    assert!(!site.out().join("search").exists());
+    assert!(!site.out().join("regions").exists());
+    let mut options = site.options();
+    options.base_url = Some(BASE_URL.to_string());
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let again = site.build_with(&options);
+    assert!(stopped_early(&again), "nothing changed, search disabled");
+
+    site.write("site.yaml", &yaml);
+    cached_equals_full(&site, "parts enabled again");
+    let terms = std::fs::read_dir(site.out().join("search/terms")).unwrap();
+    assert!(terms.count() > 0, "the index has its terms again");
+}
