@@ -236,7 +236,7 @@ for n in "${SIZES[@]}"; do
     echo
     printf '## %s briefings (%s MB of Markdown), %s runs each, medians\n' "$n" "$mb" "$RUNS"
     for line in "${summary_lines[@]}"; do echo "#   $line"; done
-    printf '%-12s %10s %12s %9s %12s %8s %9s\n' tool "wall" "wall range" "CPU" "peak memory" pages "pages/s"
+    printf '%-16s %10s %12s %9s %12s %8s %9s\n' tool "wall" "wall range" "CPU" "peak memory" pages "pages/s"
     tools=("${CHANCERY_TOOLS[@]}")
     if [[ $HUGO == 1 ]]; then tools+=(hugo); fi
     for t in "${tools[@]}"; do
@@ -244,7 +244,7 @@ for n in "${SIZES[@]}"; do
         c=$(col "$res" "$t" 3)
         r=$(col "$res" "$t" 4)
         p=$(col "$res" "$t" 5)
-        printf '%-12s %8.2f s %12s %7.2f s %12s %8d %9.0f\n' "$t" "$w" "$(range "$res" "$t")" "$c" "$(fmt_mem "$r")" "$p" "$(awk -v p="$p" -v w="$w" 'BEGIN { print p / w }')"
+        printf '%-16s %8.2f s %12s %7.2f s %12s %8d %9.0f\n' "$t" "$w" "$(range "$res" "$t")" "$c" "$(fmt_mem "$r")" "$p" "$(awk -v p="$p" -v w="$w" 'BEGIN { print p / w }')"
         echo "$n $t $w $c $r $p" >>"$SUMMARY"
     done
     for t in "${CHANCERY_TOOLS[@]}"; do
@@ -287,6 +287,6 @@ done
 
 echo
 echo "## summary (medians; wall and CPU in s, peak memory in MiB)"
-printf '%-8s %-12s %8s %8s %9s %7s\n' size tool wall CPU memory pages
-awk '$1 != "rebuild" { printf "%-8s %-12s %8.2f %8.2f %9.0f %7d\n", $1, $2, $3, $4, $5 / 1024, $6 }' "$SUMMARY"
-awk '$1 == "rebuild" { printf "%-8s %-21s %8.3f\n", $2, $3 " rebuild", $4 }' "$SUMMARY"
+printf '%-8s %-16s %8s %8s %9s %7s\n' size tool wall CPU memory pages
+awk '$1 != "rebuild" { printf "%-8s %-16s %8.2f %8.2f %9.0f %7d\n", $1, $2, $3, $4, $5 / 1024, $6 }' "$SUMMARY"
+awk '$1 == "rebuild" { printf "%-8s %-25s %8.3f\n", $2, $3 " rebuild", $4 }' "$SUMMARY"

@@ -29,6 +29,7 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
          description: Foreign-affairs briefings by country, topic and date.\n\
          # base_url: https://example.org/briefings/   # turns on feeds, the sitemap and pretty links\n\
          paginate: 10\n\
+         # disable: [regions, search]                 # optional parts not to build (see the README)\n\
          # entities:                                  # non-ISO bodies that may appear in `countries:`\n\
          #   - {{name: European Union, code: EU, aliases: [EU]}}\n\
          topics:\n  \
