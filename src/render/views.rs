@@ -186,7 +186,7 @@ pub struct CardCache<'s> {
     marked: Views<'s>,
     /// Per article: the card's HTML (marked), as a string value that copies share.
     html: Vec<OnceLock<tera::Value>>,
-    /// Per article: the card as a value with `html` (marked). Empty above `LARGE_ARCHIVE`,
+    /// Per article: the card as a value with `html` (marked). Empty above `KEEP_CARD_VALUES`,
     /// where pages build the values they show from the kept HTML.
     values: Vec<OnceLock<tera::Value>>,
     /// Per country, then per topic: its chip as a value (marked). A card's chips are taken from
@@ -226,9 +226,9 @@ impl<'s> CardCache<'s> {
         tera: &'s tera::Tera,
         site_value: tera::Value,
     ) -> Self {
-        // Card values (about 3 KB a briefing) are kept only below LARGE_ARCHIVE; above it each
-        // page builds the values it shows around the kept HTML.
-        let cached = match site.articles.len() <= crate::LARGE_ARCHIVE {
+        // Card values (about 1.7 KB a briefing) are kept only up to KEEP_CARD_VALUES; above
+        // it each page builds the values it shows around the kept HTML.
+        let cached = match site.articles.len() <= crate::KEEP_CARD_VALUES {
             true => site.articles.len(),
             false => 0,
         };
