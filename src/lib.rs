@@ -146,13 +146,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (site, parsed, mut diagnostics) = (indexed.site, indexed.parsed, indexed.diagnostics);
     let plan = render::Plan::new(&site, theme.settings);
     laps.lap("plan");
-    let summary = cache::BuildSummary {
-        briefings: site.articles.len(),
-        countries: site.countries.len(),
-        topics: site.topics.len(),
-        pages: plan.output_paths().count(),
-        unfingerprinted: plan.unfingerprinted_paths(),
-    };
+    let summary = build_summary(&site, &plan);
     let start_cache = || {
         let head = cache::CacheHead {
             key: &setup.cache_key,
@@ -435,6 +429,18 @@ fn theme_settings(
         .map(|(name, source)| (name.as_str(), source.text.as_str()))
         .collect();
     cache::hash_of((cache_key, texts, static_signature))
+}
+
+/// What building `plan` for `site` builds, as the cache keeps it (for a later build that finds
+/// nothing changed).
+pub(crate) fn build_summary(site: &model::Site, plan: &render::Plan) -> cache::BuildSummary {
+    cache::BuildSummary {
+        briefings: site.articles.len(),
+        countries: site.countries.len(),
+        topics: site.topics.len(),
+        pages: plan.output_paths().count(),
+        unfingerprinted: plan.unfingerprinted_paths(),
+    }
 }
 
 /// A build that found nothing to do: what the build that saved the cache built.

@@ -414,9 +414,7 @@ fn briefing_breadcrumbs_lead_to_the_briefings_own_month() {
 #[test]
 fn disabled_parts_are_neither_built_nor_linked() {
     let site = Site::sample();
-    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
-    let disabled = format!("{yaml}\ndisable: [regions, archive, search, term_feeds]\n");
-    site.write("site.yaml", &disabled);
+    site.disable("regions, archive, search, term_feeds");
     let mut options = site.options();
     options.base_url = Some("https://example.org/".to_string());
     let report = site.build_with(&options);

@@ -74,6 +74,13 @@ impl Site {
         std::fs::write(path, bytes).unwrap();
     }
 
+    /// Appends `disable: [<parts>]` to site.yaml; returns site.yaml as it was.
+    pub fn disable(&self, parts: &str) -> String {
+        let yaml = std::fs::read_to_string(self.root.join("site.yaml")).unwrap_or_default();
+        self.write("site.yaml", &format!("{yaml}\ndisable: [{parts}]\n"));
+        yaml
+    }
+
     /// Default build options for this archive.
     pub fn options(&self) -> BuildOptions {
         BuildOptions::new(&self.root)
